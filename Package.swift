@@ -38,6 +38,8 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            // The top-level migrations/ folder links here.
+            resources: [.copy("Migrations")],
             swiftSettings: swiftSettings
         ),
         // The input protocol: strict decoding, roles, dispatch and scene hosting.

@@ -1,0 +1,301 @@
+import Foundation
+import Logging
+
+/// Writes batches of appends in single transactions, on the writer connection's thread.
+///
+/// Per batch: `BEGIN; SELECT scenecast_claim_batch(...)` (fencing, head check, global
+/// positions), one binary `COPY` of every row, `COMMIT`. Idempotency is optimistic: the
+/// unique index on `(command_id, command_seq)` rejects a retried command, and only then is
+/// the batch retried with an explicit look-up of the command ids already stored.
+///
+/// The actor shares its executor with its connection, so awaiting the connection does not
+/// hop threads.
+actor LedgerBatchWriter {
+    struct ChainHead {
+        var version: Int64
+        var hash: [UInt8]
+        var recordedAtMicros: Int64
+    }
+
+    private let executor: ThreadExecutor
+    private let conninfo: String
+    private let logger: Logger
+    private var connection: PGConnection?
+    private var heads: [UUID: ChainHead] = [:]
+
+    nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
+
+    init(conninfo: String, logger: Logger) {
+        self.executor = ThreadExecutor(name: "ledger-writer")
+        self.conninfo = conninfo
+        self.logger = logger
+    }
+
+    func close() async {
+        await connection?.close()
+        connection = nil
+        executor.shutdown()
+    }
+
+    private func connected() async throws(LedgerError) -> PGConnection {
+        if let connection, await connection.isOpen { return connection }
+        heads.removeAll()
+        let fresh = try await PGConnection.connect(conninfo, name: "ledger-writer", logger: logger, executor: executor)
+        connection = fresh
+        return fresh
+    }
+
+    /// Writes `requests`, returning one result per request, in order.
+    func write(_ requests: [AppendRequest]) async -> [Result<AppendResult, LedgerError>] {
+        do {
+            return try await writeOnce(requests, checkDuplicates: false)
+        } catch let error {
+            await recover(after: error)
+            if error.isUniqueViolation || error.code == .connection {
+                // A retried command id, or a commit whose outcome is unknown: look up what
+                // is stored and write the rest. Idempotency makes this retry safe.
+                if let results = try? await writeOnce(requests, checkDuplicates: true) { return results }
+            }
+            let scenes = Set(requests.map(\.sceneID))
+            guard scenes.count > 1 else { return requests.map { _ in .failure(error) } }
+            // Isolate the failure: one scene's fencing must not fail another scene's appends.
+            var results: [Result<AppendResult, LedgerError>?] = Array(repeating: nil, count: requests.count)
+            for scene in scenes {
+                let indices = requests.indices.filter { requests[$0].sceneID == scene }
+                let group = indices.map { requests[$0] }
+                let groupResults: [Result<AppendResult, LedgerError>]
+                do {
+                    groupResults = try await writeOnce(group, checkDuplicates: true)
+                } catch let groupError {
+                    await recover(after: groupError)
+                    groupResults = group.map { _ in .failure(groupError) }
+                }
+                for (i, r) in zip(indices, groupResults) { results[i] = r }
+            }
+            return results.map { $0! }
+        }
+    }
+
+    private func recover(after error: LedgerError) async {
+        heads.removeAll()
+        if let connection {
+            if await connection.inTransaction { try? await connection.exec("ROLLBACK") }
+            if !(await connection.isOpen) {
+                logger.warning("ledger writer connection lost; reconnecting", metadata: ["error": "\(error)"])
+                await connection.close()
+                self.connection = nil
+            }
+        }
+    }
+
+    private struct Row {
+        var request: Int
+        var event: RecordedEvent
+    }
+
+    private func writeOnce(_ requests: [AppendRequest], checkDuplicates: Bool) async throws(LedgerError)
+        -> [Result<AppendResult, LedgerError>]
+    {
+        let connection = try await connected()
+        var results: [Result<AppendResult, LedgerError>?] = Array(repeating: nil, count: requests.count)
+        var stored: [UUID: AppendResult] = [:]
+        if checkDuplicates {
+            stored = try await storedCommands(requests.map(\.commandID), on: connection)
+        }
+
+        var firstIndexOfCommand: [UUID: Int] = [:]
+        var sceneOrder: [UUID] = []
+        var sceneEpoch: [UUID: Int64] = [:]
+        var sceneFrom: [UUID: Int64] = [:]
+        var working: [UUID: ChainHead] = [:]
+        var rows: [Row] = []
+        let now = WallClock.nowMicros()
+
+        for (index, request) in requests.enumerated() {
+            if let original = stored[request.commandID] {
+                results[index] = .success(original)
+                continue
+            }
+            if firstIndexOfCommand[request.commandID] != nil { continue }  // resolved after commit
+            firstIndexOfCommand[request.commandID] = index
+            guard !request.events.isEmpty, request.events.count <= Int(Int16.max) else {
+                results[index] = .failure(LedgerError(.invalidArgument, "An append needs 1 to 32767 events"))
+                continue
+            }
+            let scene = request.sceneID
+            if working[scene] == nil {
+                working[scene] = try await head(of: scene, on: connection)
+                sceneOrder.append(scene)
+                sceneEpoch[scene] = request.lease.epoch
+                sceneFrom[scene] = working[scene]!.version
+            }
+            guard sceneEpoch[scene] == request.lease.epoch else {
+                results[index] = .failure(
+                    LedgerError(.fenced, "Scene \(scene) was appended to under two lease epochs in one batch")
+                )
+                continue
+            }
+            var head = working[scene]!
+            if let expected = request.expectedVersion, expected != head.version {
+                results[index] = .failure(
+                    LedgerError(.conflict, "Scene \(scene) is at version \(head.version), not the expected \(expected)")
+                )
+                continue
+            }
+            let recordedAt = max(now, head.recordedAtMicros)
+            for (seq, new) in request.events.enumerated() {
+                let version = head.version + 1
+                let envelope = EventHash.canonicalEnvelope(
+                    sceneID: scene, version: version, sessionID: request.sessionID, actorID: request.actorID,
+                    commandID: request.commandID, commandSeq: Int16(seq), type: new.type,
+                    schemaVersion: new.schemaVersion, clientTimeMillis: request.clientTimeMillis,
+                    recordedAtMicros: recordedAt, payload: new.payload
+                )
+                let hash = EventHash.hash(prev: head.hash, envelope: envelope)
+                rows.append(
+                    Row(
+                        request: index,
+                        event: RecordedEvent(
+                            position: 0, sceneID: scene, version: version, sessionID: request.sessionID,
+                            actorID: request.actorID, commandID: request.commandID, commandSeq: Int16(seq),
+                            type: new.type, schemaVersion: new.schemaVersion, payload: new.payload,
+                            clientTimeMillis: request.clientTimeMillis, recordedAtMicros: recordedAt,
+                            prevHash: head.hash, hash: hash
+                        )
+                    )
+                )
+                head = ChainHead(version: version, hash: hash, recordedAtMicros: recordedAt)
+            }
+            working[scene] = head
+        }
+
+        if !rows.isEmpty {
+            let scenes = sceneOrder.sorted { $0.uuidString < $1.uuidString }
+            let touched = scenes.filter { scene in rows.contains { $0.event.sceneID == scene } }
+            let claim = """
+                BEGIN;
+                SELECT scenecast_claim_batch(
+                    '{\(touched.map { $0.uuidString.lowercased() }.joined(separator: ","))}'::uuid[],
+                    '{\(touched.map { String(sceneEpoch[$0]!) }.joined(separator: ","))}'::bigint[],
+                    '{\(touched.map { String(sceneFrom[$0]!) }.joined(separator: ","))}'::bigint[],
+                    '{\(touched.map { String(working[$0]!.version) }.joined(separator: ","))}'::bigint[],
+                    \(rows.count));
+                """
+            let base = try await claimPositions(claim, on: connection)
+            var copy = PGBinary.copyHeader
+            copy.reserveCapacity(rows.count * 512)
+            for i in rows.indices {
+                rows[i].event.position = base + Int64(i) + 1
+                LedgerBatchWriter.appendCopyRow(rows[i].event, to: &copy)
+            }
+            copy.append(contentsOf: PGBinary.copyTrailer)
+            try await connection.copyIn(LedgerBatchWriter.copyStatement, data: copy)
+            try await connection.exec("COMMIT")
+            for scene in touched { heads[scene] = working[scene] }
+        }
+
+        // Results for the appends just written.
+        var byRequest: [Int: AppendResult] = [:]
+        for row in rows {
+            let e = row.event
+            if var r = byRequest[row.request] {
+                r.lastVersion = e.version
+                r.lastPosition = e.position
+                byRequest[row.request] = r
+            } else {
+                byRequest[row.request] = AppendResult(
+                    sceneID: e.sceneID, firstVersion: e.version, lastVersion: e.version, lastPosition: e.position,
+                    recordedAtMicros: e.recordedAtMicros, duplicate: false
+                )
+            }
+        }
+        for (index, request) in requests.enumerated() where results[index] == nil {
+            if let written = byRequest[index] {
+                results[index] = .success(written)
+            } else if let first = firstIndexOfCommand[request.commandID], first != index {
+                // The same command twice in one batch: the second is a retry of the first.
+                results[index] = results[first].map { $0.map { var r = $0; r.duplicate = true; return r } }
+                    ?? byRequest[first].map { var r = $0; r.duplicate = true; return .success(r) }
+            }
+        }
+        return results.map { $0 ?? .failure(LedgerError(.query, "The append was not written")) }
+    }
+
+    private func claimPositions(_ sql: String, on connection: PGConnection) async throws(LedgerError) -> Int64 {
+        // BEGIN and the claim travel as one simple query: one round trip.
+        let rows = try await connection.queryMulti(sql)
+        guard let text = rows.first?.first ?? nil, let base = Int64(text) else {
+            throw LedgerError(.query, "scenecast_claim_batch returned no position")
+        }
+        return base
+    }
+
+    private func head(of scene: UUID, on connection: PGConnection) async throws(LedgerError) -> ChainHead {
+        if let cached = heads[scene] { return cached }
+        let loaded = try await connection.withResult(
+            "SELECT version, hash, recorded_at FROM events WHERE scene_id = $1 ORDER BY version DESC LIMIT 1",
+            [scene.uuidString]
+        ) { result throws(LedgerError) in
+            guard result.rowCount == 1 else {
+                return ChainHead(version: 0, hash: EventHash.genesis, recordedAtMicros: 0)
+            }
+            return ChainHead(
+                version: result.int64(0, 0), hash: result.byteArray(0, 1), recordedAtMicros: result.timestampMicros(0, 2)
+            )
+        }
+        heads[scene] = loaded
+        return loaded
+    }
+
+    private func storedCommands(_ ids: [UUID], on connection: PGConnection) async throws(LedgerError)
+        -> [UUID: AppendResult]
+    {
+        let list = "{" + Set(ids).map { $0.uuidString }.joined(separator: ",") + "}"
+        return try await connection.withResult(
+            """
+            SELECT command_id, scene_id, min(version), max(version), max(position), max(recorded_at)
+            FROM events WHERE command_id = ANY($1::uuid[]) GROUP BY command_id, scene_id
+            """,
+            [list]
+        ) { result throws(LedgerError) in
+            var found: [UUID: AppendResult] = [:]
+            for r in 0..<result.rowCount {
+                found[result.uuid(r, 0)] = AppendResult(
+                    sceneID: result.uuid(r, 1), firstVersion: result.int64(r, 2), lastVersion: result.int64(r, 3),
+                    lastPosition: result.int64(r, 4), recordedAtMicros: result.timestampMicros(r, 5), duplicate: true
+                )
+            }
+            return found
+        }
+    }
+
+    static let copyStatement = """
+        COPY events (position, scene_id, version, session_id, actor_id, command_id, command_seq, type,
+                     schema_version, payload, client_time_ms, recorded_at, prev_hash, hash)
+        FROM STDIN (FORMAT binary)
+        """
+
+    static func appendCopyRow(_ e: RecordedEvent, to out: inout [UInt8]) {
+        PGBinary.appendInt16(14, to: &out)
+        PGBinary.field(int64: e.position, to: &out)
+        PGBinary.field(uuid: e.sceneID, to: &out)
+        PGBinary.field(int64: e.version, to: &out)
+        PGBinary.field(uuid: e.sessionID, to: &out)
+        PGBinary.field(uuid: e.actorID, to: &out)
+        PGBinary.field(uuid: e.commandID, to: &out)
+        PGBinary.field(int16: e.commandSeq, to: &out)
+        PGBinary.field(text: e.type, to: &out)
+        PGBinary.field(int16: e.schemaVersion, to: &out)
+        PGBinary.field(bytes: e.payload, to: &out)  // json's binary form is its text
+        PGBinary.field(int64: e.clientTimeMillis, to: &out)
+        PGBinary.field(timestampMicros: e.recordedAtMicros, to: &out)
+        PGBinary.field(bytes: e.prevHash, to: &out)
+        PGBinary.field(bytes: e.hash, to: &out)
+    }
+}
+
+extension LedgerError {
+    var isUniqueViolation: Bool {
+        (underlying as? PGServerError)?.sqlState == PGServerError.uniqueViolation
+    }
+}
