@@ -1,0 +1,258 @@
+import Foundation
+import Logging
+import SceneLedger
+import Synchronization
+
+/// `scenecast bench ledger`: the figures issue #2 asks for, measured as medians.
+struct LedgerBench {
+    let session: DatabaseSession
+    let logger: Logger
+    let eventsPerRun: Int
+    let runs: Int
+    let offeredRate: Int
+    let latencySeconds: Int
+    let historyEvents: Int
+    let samples: Int
+
+    var store: LedgerStore { session.store }
+
+    func run() async throws -> String {
+        var single: [Double] = []
+        var multi: [Double] = []
+        var copy: [Double] = []
+        for r in 1...runs {
+            let (rate1, scenes1) = try await throughput(sceneCount: 1, label: "run \(r)/\(runs), 1 scene")
+            let copyRate = try await rawCopy(scenes: scenes1, label: "run \(r)/\(runs), raw COPY")
+            let (rate16, _) = try await throughput(sceneCount: 16, label: "run \(r)/\(runs), 16 scenes")
+            single.append(rate1)
+            multi.append(rate16)
+            copy.append(copyRate)
+            print(
+                "run \(r): 1 scene \(Format.count(Int64(rate1))) events/s, 16 scenes \(Format.count(Int64(rate16))) events/s, raw COPY \(Format.count(Int64(copyRate))) rows/s"
+            )
+        }
+        let rate1 = Percentiles(single).median
+        let rate16 = Percentiles(multi).median
+        let copyRate = Percentiles(copy).median
+        let ledgerRate = min(rate1, rate16)
+        let ratio = ledgerRate / copyRate
+        print(
+            "throughput (median of \(runs)): 1 scene \(Format.count(Int64(rate1)))/s, 16 scenes \(Format.count(Int64(rate16)))/s, raw COPY \(Format.count(Int64(copyRate)))/s, ratio \(Format.fixed(ratio, 2))x (target ≥ 0.70x)"
+        )
+
+        let latency = try await commitLatency()
+        print(
+            "commit latency at \(offeredRate)/s offered: p50 \(Format.fixed(latency.median, 2)) ms, p99 \(Format.fixed(latency.at(99), 2)) ms, max \(Format.fixed(latency.at(100), 2)) ms over \(Format.count(Int64(latency.sorted.count))) commands (target p99 ≤ 10 ms)"
+        )
+
+        let stateAtT = try await stateAtTime()
+        print(
+            "state-at-T over \(samples) random T in a \(Format.count(Int64(historyEvents)))-event scene: median \(Format.fixed(stateAtT.median, 1)) ms, p99 \(Format.fixed(stateAtT.at(99), 1)) ms (target ≤ 50 ms)"
+        )
+        return "ledger: \(Int64(ledgerRate)) events/s (\(Format.fixed(ratio, 2))x raw COPY), p99 commit \(Format.fixed(latency.at(99), 2)) ms at \(offeredRate)/s, state-at-T \(Format.fixed(stateAtT.median, 1)) ms"
+    }
+
+    // MARK: - Throughput
+
+    func newScenes(_ count: Int, prefix: String) async throws -> [SceneLease] {
+        var leases: [SceneLease] = []
+        for i in 0..<count {
+            let id = UUID()
+            try await store.createScene(id: id, name: "\(prefix) \(i + 1)")
+            leases.append(try await store.acquireLease(scene: id, holder: "bench-\(ProcessInfo.processInfo.processIdentifier)"))
+        }
+        return leases
+    }
+
+    /// Appends `eventsPerRun` pre-built commands with many concurrent submitters.
+    func throughput(sceneCount: Int, label: String) async throws -> (Double, [UUID]) {
+        let leases = try await newScenes(sceneCount, prefix: "bench throughput")
+        var workload = BenchWorkload(seed: UInt64(sceneCount) &* 7919 &+ UInt64(eventsPerRun))
+        let sessionID = UUID()
+        let requests = (0..<eventsPerRun).map { workload.request(leases[$0 % leases.count], session: sessionID) }
+        let seconds = try await appendAll(requests, label: label, concurrency: 4096)
+        for lease in leases { await store.releaseLease(lease) }
+        return (Double(eventsPerRun) / seconds, leases.map(\.sceneID))
+    }
+
+    /// Appends every request with `concurrency` submitters; returns the elapsed seconds.
+    func appendAll(_ requests: [AppendRequest], label: String, concurrency: Int) async throws -> Double {
+        let writer = LedgerWriter(conninfo: session.conninfo, logger: logger)
+        let runner = Task { try await writer.run() }
+        let next = Atomic<Int>(0)
+        let done = Atomic<Int>(0)
+        let progress = Progress(label, total: Int64(requests.count))
+        let start = Progress.now()
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<min(concurrency, requests.count) {
+                    group.addTask {
+                        while true {
+                            let i = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                            guard i < requests.count else { return }
+                            _ = try await writer.append(requests[i])
+                            let finished = done.wrappingAdd(1, ordering: .relaxed).newValue
+                            if finished & 1023 == 0 { progress.update(Int64(finished)) }
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+        } catch {
+            writer.beginShutdown()
+            _ = try? await runner.value
+            throw error
+        }
+        let seconds = Double(Progress.now() - start) / 1e9
+        progress.finish(Int64(requests.count))
+        writer.beginShutdown()
+        try await runner.value
+        return seconds
+    }
+
+    /// Times one COPY of the same rows into an identical, empty table, committed durably.
+    func rawCopy(scenes: [UUID], label: String) async throws -> Double {
+        var rows: [RecordedEvent] = []
+        for scene in scenes {
+            var after: Int64 = 0
+            while true {
+                let page = try await store.events(scene: scene, afterVersion: after, limit: 50_000)
+                rows += page
+                guard let last = page.last, page.count == 50_000 else { break }
+                after = last.version
+            }
+        }
+        var data = PGBinary.copyHeader
+        data.reserveCapacity(rows.count * 400)
+        for row in rows { LedgerCopyFormat.appendRow(row, to: &data) }
+        data.append(contentsOf: PGBinary.copyTrailer)
+        let connection = try await PGConnection.connect(session.conninfo, name: "bench-copy", logger: logger)
+        try await connection.exec("DROP TABLE IF EXISTS bench_raw_copy; CREATE TABLE bench_raw_copy (LIKE events INCLUDING ALL)")
+        let start = Progress.now()
+        try await connection.exec("BEGIN")
+        try await connection.copyIn(LedgerCopyFormat.copyStatement(table: "bench_raw_copy"), data: data)
+        try await connection.exec("COMMIT")
+        let seconds = Double(Progress.now() - start) / 1e9
+        try await connection.exec("DROP TABLE bench_raw_copy")
+        await connection.close()
+        fputs("\(label): \(Format.count(Int64(rows.count))) rows in \(Format.fixed(seconds, 2)) s\n", stderr)
+        return Double(rows.count) / seconds
+    }
+
+    // MARK: - Latency
+
+    /// Offers `offeredRate` single-event commands per second, open loop, and measures
+    /// each from its scheduled send time to its commit.
+    func commitLatency() async throws -> Percentiles {
+        let leases = try await newScenes(4, prefix: "bench latency")
+        let total = offeredRate * latencySeconds
+        var workload = BenchWorkload(seed: 42)
+        let sessionID = UUID()
+        let requests = (0..<total).map { workload.request(leases[$0 % leases.count], session: sessionID) }
+        let writer = LedgerWriter(conninfo: session.conninfo, logger: logger)
+        let runner = Task { try await writer.run() }
+        let samples = Mutex<[Double]>([])
+        let failures = Atomic<Int>(0)
+        let progress = Progress("latency at \(offeredRate)/s", total: Int64(total))
+        let intervalNanos = 1_000_000_000 / UInt64(offeredRate)
+        let start = Progress.now()
+        await withTaskGroup(of: Void.self) { group in
+            var i = 0
+            while i < total {
+                let now = Progress.now()
+                while i < total && start + UInt64(i) * intervalNanos <= now {
+                    let due = start + UInt64(i) * intervalNanos
+                    let request = requests[i]
+                    group.addTask {
+                        do {
+                            _ = try await writer.append(request)
+                            let ms = Double(Progress.now() - due) / 1e6
+                            samples.withLock { $0.append(ms) }
+                        } catch {
+                            failures.wrappingAdd(1, ordering: .relaxed)
+                        }
+                    }
+                    i += 1
+                }
+                progress.update(Int64(i))
+                try? await Task.sleep(for: .microseconds(500))
+            }
+        }
+        progress.finish(Int64(total))
+        writer.beginShutdown()
+        try await runner.value
+        for lease in leases { await store.releaseLease(lease) }
+        if failures.load(ordering: .relaxed) > 0 {
+            throw CLIError("\(failures.load(ordering: .relaxed)) appends failed during the latency run; see the log.")
+        }
+        return Percentiles(samples.withLock { $0 })
+    }
+
+    // MARK: - State at T
+
+    func stateAtTime() async throws -> Percentiles {
+        let scene = try await historyScene()
+        let bounds = try await store.pool.withConnection { c throws(LedgerError) in
+            try await c.query(
+                "SELECT (extract(epoch FROM min(recorded_at)) * 1e6)::bigint, (extract(epoch FROM max(recorded_at)) * 1e6)::bigint FROM events WHERE scene_id = $1",
+                [scene.uuidString]
+            )
+        }
+        guard let first = bounds.first?[0].flatMap({ Int64($0) }), let last = bounds.first?[1].flatMap({ Int64($0) }) else {
+            throw CLIError("The history scene has no events.")
+        }
+        var rng = SplitMix64(seed: 2024)
+        var timings: [Double] = []
+        let progress = Progress("state-at-T", total: Int64(samples))
+        for i in 0..<samples {
+            let t = first + Int64(rng.nextUnit() * Double(last - first))
+            let start = Progress.now()
+            let state = try await store.state(scene: scene, atTimeMicros: t)
+            timings.append(Double(Progress.now() - start) / 1e6)
+            guard state.sceneTimeMicros <= t, state.version > 0 else {
+                throw CLIError("state-at-T returned version \(state.version) at scene time \(state.sceneTimeMicros) for T=\(t).")
+            }
+            progress.update(Int64(i + 1))
+        }
+        progress.finish(Int64(samples))
+        return Percentiles(timings)
+    }
+
+    /// The scene of `historyEvents` events with snapshots, created on first use.
+    func historyScene() async throws -> UUID {
+        let name = "bench history \(historyEvents)"
+        if let existing = try await store.listScenes().first(where: { $0.name == name && $0.headVersion >= Int64(historyEvents) }) {
+            fputs("reusing \(name) (\(existing.id))\n", stderr)
+            return existing.id
+        }
+        let lease = try await newScenes(1, prefix: name).first!
+        let seeder = SceneSeeder(store: store, conninfo: session.conninfo, logger: logger)
+        let writer = LedgerWriter(conninfo: session.conninfo, logger: logger)
+        let runner = Task { try await writer.run() }
+        try await seeder.seed(writer: writer, lease: lease, name: name, demoDevices: 100)
+        writer.beginShutdown()
+        try await runner.value
+        let seeded = try await store.headVersion(of: lease.sceneID)
+        var workload = BenchWorkload(seed: 7)
+        let sessionID = UUID()
+        let remaining = historyEvents - Int(seeded)
+        let chunk = 100_000
+        var appended = 0
+        while appended < remaining {
+            let n = min(chunk, remaining - appended)
+            let requests = (0..<n).map { _ in workload.request(lease, session: sessionID) }
+            _ = try await appendAll(requests, label: "history \(appended + n)/\(remaining)", concurrency: 4096)
+            appended += n
+        }
+        try await store.pool.withConnection { c throws(LedgerError) in
+            _ = try await c.query("UPDATE scenes SET name = $2 WHERE id = $1", [lease.sceneID.uuidString, name])
+        }
+        await store.releaseLease(lease)
+        let progress = Progress("snapshots", total: Int64(historyEvents))
+        let written = try await store.catchUpSnapshots(scene: lease.sceneID, policy: SnapshotPolicy(everyEvents: 1_000)) {
+            progress.update($0)
+        }
+        progress.finish(Int64(historyEvents), note: "\(written) snapshots")
+        return lease.sceneID
+    }
+}
