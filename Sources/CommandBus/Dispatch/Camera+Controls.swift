@@ -1,0 +1,75 @@
+import Foundation
+package import SceneLedger
+
+/// Orbit, pan and zoom with three.js OrbitControls semantics, Y up.
+///
+/// The eye sits at `target + distance * (cos e * sin a, sin e, cos e * cos a)` for azimuth
+/// `a` and elevation `e`: azimuth 0 looks from +Z towards −Z, azimuth 90 from +X.
+extension Camera {
+    /// The camera's orthonormal frame: eye position, forward (towards the target),
+    /// right and up vectors.
+    package struct ControlBasis: Sendable {
+        package var eye: Vec3
+        package var forward: Vec3
+        package var right: Vec3
+        package var up: Vec3
+    }
+
+    package var controlBasis: ControlBasis {
+        let a = azimuth * .pi / 180
+        let e = elevation * .pi / 180
+        let offset = Vec3(cos(e) * sin(a), sin(e), cos(e) * cos(a))
+        let forward = offset * -1
+        // Horizontal right vector; well defined because elevation stays inside ±89°.
+        let right = Vec3(cos(a), 0, -sin(a))
+        let up = right.cross(forward)
+        return ControlBasis(eye: target + offset * distance, forward: forward, right: right, up: up)
+    }
+
+    /// Height of the view frustum at the target's distance.
+    package var visibleHeight: Double {
+        2 * distance * tan(fov * .pi / 360)
+    }
+
+    /// Rotated around the target: azimuth normalized to `[0, 360)`, elevation clamped to
+    /// `elevationRange`.
+    package func orbited(dAzimuth: Double, dElevation: Double) -> Camera {
+        var camera = self
+        camera.azimuth = Camera.normalizedAzimuth(azimuth + dAzimuth)
+        camera.elevation = (elevation + dElevation).clamped(to: Camera.elevationRange)
+        return camera
+    }
+
+    /// The target moved by `dx` view heights along the right vector and `dy` along the up
+    /// vector; each coordinate stays within ±`CommandLimits.maxCoordinate`.
+    package func panned(dx: Double, dy: Double) -> Camera {
+        let basis = controlBasis
+        let h = visibleHeight
+        let moved = target + basis.right * (dx * h) + basis.up * (dy * h)
+        let limit = -CommandLimits.maxCoordinate...CommandLimits.maxCoordinate
+        var camera = self
+        camera.target = Vec3(moved.x.clamped(to: limit), moved.y.clamped(to: limit), moved.z.clamped(to: limit))
+        return camera
+    }
+
+    /// Distance multiplied by `factor`, clamped to `distanceRange`.
+    package func zoomed(factor: Double) -> Camera {
+        var camera = self
+        camera.distance = (distance * factor).clamped(to: Camera.distanceRange)
+        return camera
+    }
+
+    /// `degrees` in `[0, 360)`.
+    package static func normalizedAzimuth(_ degrees: Double) -> Double {
+        let r = degrees.truncatingRemainder(dividingBy: 360)
+        let n = r < 0 ? r + 360 : r
+        // -1e-17 + 360 rounds to 360.
+        return n >= 360 ? 0 : n
+    }
+}
+
+extension Double {
+    func clamped(to range: ClosedRange<Double>) -> Double {
+        Swift.min(Swift.max(self, range.lowerBound), range.upperBound)
+    }
+}

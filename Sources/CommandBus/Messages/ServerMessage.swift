@@ -1,0 +1,70 @@
+package import Foundation
+package import SceneLedger
+
+/// A message from the server to a client, encoded as compact JSON with a `type` field.
+package enum ServerMessage: Sendable {
+    /// The session joined a scene.
+    case joined(session: UUID, participant: UUID, role: Role, scene: UUID, iceServers: [JSONValue] = [])
+    /// The command `ref` was committed; the scene is now at `version`.
+    case ack(ref: UUID, version: Int64)
+    /// A command was refused.
+    case error(CommandError)
+    /// The whole scene, for a client that joins or falls behind.
+    case stateFull(SceneState)
+    /// Events committed at `version` (the last one's), caused by command `ref` when known.
+    /// `state` is the state after they were applied: device and participant changes carry
+    /// the whole resulting entity from it.
+    case stateUpdate(ref: UUID?, version: Int64, events: [SceneEvent], state: SceneState)
+
+    /// The wire `type`.
+    package var type: String {
+        switch self {
+        case .joined: "joined"
+        case .ack: "ack"
+        case .error: "error"
+        case .stateFull: "state:full"
+        case .stateUpdate: "state:update"
+        }
+    }
+
+    package func encoded() -> [UInt8] {
+        json.canonicalBytes
+    }
+
+    package var json: JSONValue {
+        var fields: [String: JSONValue] = ["type": .string(type)]
+        switch self {
+        case .joined(let session, let participant, let role, let scene, let iceServers):
+            fields["session"] = session.wireJSON
+            fields["participant"] = participant.wireJSON
+            fields["role"] = .string(role.rawValue)
+            fields["scene"] = scene.wireJSON
+            fields["iceServers"] = .array(iceServers)
+        case .ack(let ref, let version):
+            fields["ref"] = ref.wireJSON
+            fields["version"] = .number(Double(version))
+        case .error(let error):
+            fields["ref"] = error.ref.wireJSON
+            fields["code"] = .string(error.code.rawValue)
+            fields["message"] = .string(error.message)
+        case .stateFull(let state):
+            fields["scene"] = state.sceneID.wireJSON
+            fields["name"] = .string(state.name)
+            fields["version"] = .number(Double(state.version))
+            fields["sceneTime"] = .number(Double(state.sceneTimeMicros))
+            fields["devices"] = .array(Self.sortedByID(state.devices).map(\.wireJSON))
+            fields["connections"] = .array(Self.sortedByID(state.connections).map(\.wireJSON))
+            fields["participants"] = .array(Self.sortedByID(state.participants).map(\.wireJSON))
+            fields["probeMarker"] = .number(Double(state.probeMarker))
+        case .stateUpdate(let ref, let version, let events, let state):
+            fields["ref"] = ref.wireJSON
+            fields["version"] = .number(Double(version))
+            fields["changes"] = .array(events.map { Self.change($0, in: state) })
+        }
+        return .object(fields)
+    }
+
+    private static func sortedByID<T>(_ entities: [UUID: T]) -> [T] {
+        entities.sorted { $0.key.uuidString < $1.key.uuidString }.map(\.value)
+    }
+}
