@@ -1,8 +1,25 @@
 import ArgumentParser
 import Logging
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 @main
 struct Scenecast: AsyncParsableCommand {
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "scenecast",
         abstract: "Remote rendering of event-sourced factory scenes.",
@@ -28,5 +45,3 @@ enum LoggingSetup {
         }
     }
 }
-
-extension Logger.Level: @retroactive ExpressibleByArgument {}

@@ -160,6 +160,11 @@ struct FieldReader {
         guard size <= CommandLimits.maxMetadataBytes else {
             throw .outOfRange(path(of: key), "at most \(CommandLimits.maxMetadataBytes) bytes as canonical JSON, not \(size)")
         }
+        // The ledger caps nesting so that every stored device still fits in a snapshot.
+        let depth = JSONValue.object(fields).nestingDepth
+        guard depth <= SceneEvent.maxMetadataDepth else {
+            throw .outOfRange(path(of: key), "nested at most \(SceneEvent.maxMetadataDepth) levels deep, not \(depth)")
+        }
         return fields
     }
 

@@ -34,6 +34,13 @@ package struct SceneProjector: Sendable {
         return snapshotDue
     }
 
+    /// Folds in an event whose commit the caller already knows (version and time).
+    @discardableResult
+    package mutating func apply(_ event: SceneEvent, version: Int64, recordedAtMicros: Int64) -> Bool {
+        state.apply(event, version: version, recordedAtMicros: recordedAtMicros)
+        return snapshotDue
+    }
+
     package var snapshotDue: Bool {
         guard state.version > lastSnapshotVersion else { return false }
         if state.version - lastSnapshotVersion >= policy.everyEvents { return true }

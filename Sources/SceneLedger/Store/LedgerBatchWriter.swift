@@ -186,10 +186,10 @@ actor LedgerBatchWriter {
             copy.reserveCapacity(rows.count * 512)
             for i in rows.indices {
                 rows[i].event.position = base + Int64(i) + 1
-                LedgerBatchWriter.appendCopyRow(rows[i].event, to: &copy)
+                LedgerCopyFormat.appendRow(rows[i].event, to: &copy)
             }
             copy.append(contentsOf: PGBinary.copyTrailer)
-            try await connection.copyIn(LedgerBatchWriter.copyStatement, data: copy)
+            try await connection.copyIn(LedgerCopyFormat.copyStatement(table: "events"), data: copy)
             try await connection.exec("COMMIT")
             for scene in touched { heads[scene] = working[scene] }
         }
@@ -267,30 +267,6 @@ actor LedgerBatchWriter {
             }
             return found
         }
-    }
-
-    static let copyStatement = """
-        COPY events (position, scene_id, version, session_id, actor_id, command_id, command_seq, type,
-                     schema_version, payload, client_time_ms, recorded_at, prev_hash, hash)
-        FROM STDIN (FORMAT binary)
-        """
-
-    static func appendCopyRow(_ e: RecordedEvent, to out: inout [UInt8]) {
-        PGBinary.appendInt16(14, to: &out)
-        PGBinary.field(int64: e.position, to: &out)
-        PGBinary.field(uuid: e.sceneID, to: &out)
-        PGBinary.field(int64: e.version, to: &out)
-        PGBinary.field(uuid: e.sessionID, to: &out)
-        PGBinary.field(uuid: e.actorID, to: &out)
-        PGBinary.field(uuid: e.commandID, to: &out)
-        PGBinary.field(int16: e.commandSeq, to: &out)
-        PGBinary.field(text: e.type, to: &out)
-        PGBinary.field(int16: e.schemaVersion, to: &out)
-        PGBinary.field(bytes: e.payload, to: &out)  // json's binary form is its text
-        PGBinary.field(int64: e.clientTimeMillis, to: &out)
-        PGBinary.field(timestampMicros: e.recordedAtMicros, to: &out)
-        PGBinary.field(bytes: e.prevHash, to: &out)
-        PGBinary.field(bytes: e.hash, to: &out)
     }
 }
 

@@ -12,7 +12,7 @@ import Synchronization
 package final class LedgerWriter: Service {
     struct Pending: Sendable {
         let request: AppendRequest
-        let continuation: CheckedContinuation<Result<AppendResult, LedgerError>, Never>
+        let completion: @Sendable (Result<AppendResult, LedgerError>) -> Void
     }
 
     private let state: Mutex<WriterBatchingStateMachine<Pending>>
@@ -31,18 +31,24 @@ package final class LedgerWriter: Service {
     /// Appends one command's events and returns once they are durably committed.
     package func append(_ request: AppendRequest) async throws(LedgerError) -> AppendResult {
         let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<AppendResult, LedgerError>, Never>) in
-            let pending = Pending(request: request, continuation: continuation)
-            let action = state.withLock {
-                $0.enqueue(pending, events: request.events.count, nowNanos: WallClock.monotonicNanos())
-            }
-            switch action {
-            case .wakeWriter: wake.yield()
-            case .none: break
-            case .rejectShutdown:
-                continuation.resume(returning: .failure(LedgerError(.shutdown, "The ledger writer is shut down")))
-            }
+            enqueue(request) { continuation.resume(returning: $0) }
         }
         return try result.get()
+    }
+
+    /// Queues an append without suspending, so a caller that enqueues A before B knows A is
+    /// written first. `completion` runs on the writer loop after the commit (or failure),
+    /// in queue order; it must not block.
+    package func enqueue(_ request: AppendRequest, completion: @escaping @Sendable (Result<AppendResult, LedgerError>) -> Void) {
+        let pending = Pending(request: request, completion: completion)
+        let action = state.withLock {
+            $0.enqueue(pending, events: request.events.count, nowNanos: WallClock.monotonicNanos())
+        }
+        switch action {
+        case .wakeWriter: wake.yield()
+        case .none: break
+        case .rejectShutdown: completion(.failure(LedgerError(.shutdown, "The ledger writer is shut down")))
+        }
     }
 
     package func run() async throws {
@@ -70,7 +76,7 @@ package final class LedgerWriter: Service {
                 let results = await batchWriter.write(batch.map(\.request))
                 state.withLock { $0.writeCompleted() }
                 for (pending, result) in zip(batch, results) {
-                    pending.continuation.resume(returning: result)
+                    pending.completion(result)
                 }
             case .sleep(let until):
                 let now = WallClock.monotonicNanos()

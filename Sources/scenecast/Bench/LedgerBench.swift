@@ -27,7 +27,7 @@ struct LedgerBench {
             single.append(rate1)
             multi.append(rate16)
             copy.append(copyRate)
-            print(
+            Terminal.line(
                 "run \(r): 1 scene \(Format.count(Int64(rate1))) events/s, 16 scenes \(Format.count(Int64(rate16))) events/s, raw COPY \(Format.count(Int64(copyRate))) rows/s"
             )
         }
@@ -36,17 +36,17 @@ struct LedgerBench {
         let copyRate = Percentiles(copy).median
         let ledgerRate = min(rate1, rate16)
         let ratio = ledgerRate / copyRate
-        print(
+        Terminal.line(
             "throughput (median of \(runs)): 1 scene \(Format.count(Int64(rate1)))/s, 16 scenes \(Format.count(Int64(rate16)))/s, raw COPY \(Format.count(Int64(copyRate)))/s, ratio \(Format.fixed(ratio, 2))x (target ≥ 0.70x)"
         )
 
         let latency = try await commitLatency()
-        print(
+        Terminal.line(
             "commit latency at \(offeredRate)/s offered: p50 \(Format.fixed(latency.median, 2)) ms, p99 \(Format.fixed(latency.at(99), 2)) ms, max \(Format.fixed(latency.at(100), 2)) ms over \(Format.count(Int64(latency.sorted.count))) commands (target p99 ≤ 10 ms)"
         )
 
         let stateAtT = try await stateAtTime()
-        print(
+        Terminal.line(
             "state-at-T over \(samples) random T in a \(Format.count(Int64(historyEvents)))-event scene: median \(Format.fixed(stateAtT.median, 1)) ms, p99 \(Format.fixed(stateAtT.at(99), 1)) ms (target ≤ 50 ms)"
         )
         return "ledger: \(Int64(ledgerRate)) events/s (\(Format.fixed(ratio, 2))x raw COPY), p99 commit \(Format.fixed(latency.at(99), 2)) ms at \(offeredRate)/s, state-at-T \(Format.fixed(stateAtT.median, 1)) ms"
@@ -79,8 +79,8 @@ struct LedgerBench {
     func appendAll(_ requests: [AppendRequest], label: String, concurrency: Int) async throws -> Double {
         let writer = LedgerWriter(conninfo: session.conninfo, logger: logger)
         let runner = Task { try await writer.run() }
-        let next = Atomic<Int>(0)
-        let done = Atomic<Int>(0)
+        let next = Counter()
+        let done = Counter()
         let progress = Progress(label, total: Int64(requests.count))
         let start = Progress.now()
         do {
@@ -88,10 +88,10 @@ struct LedgerBench {
                 for _ in 0..<min(concurrency, requests.count) {
                     group.addTask {
                         while true {
-                            let i = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                            let i = next.value.wrappingAdd(1, ordering: .relaxed).oldValue
                             guard i < requests.count else { return }
                             _ = try await writer.append(requests[i])
-                            let finished = done.wrappingAdd(1, ordering: .relaxed).newValue
+                            let finished = done.value.wrappingAdd(1, ordering: .relaxed).newValue
                             if finished & 1023 == 0 { progress.update(Int64(finished)) }
                         }
                     }
@@ -135,7 +135,7 @@ struct LedgerBench {
         let seconds = Double(Progress.now() - start) / 1e9
         try await connection.exec("DROP TABLE bench_raw_copy")
         await connection.close()
-        fputs("\(label): \(Format.count(Int64(rows.count))) rows in \(Format.fixed(seconds, 2)) s\n", stderr)
+        Terminal.writeError("\(label): \(Format.count(Int64(rows.count))) rows in \(Format.fixed(seconds, 2)) s\n")
         return Double(rows.count) / seconds
     }
 
@@ -151,8 +151,8 @@ struct LedgerBench {
         let requests = (0..<total).map { workload.request(leases[$0 % leases.count], session: sessionID) }
         let writer = LedgerWriter(conninfo: session.conninfo, logger: logger)
         let runner = Task { try await writer.run() }
-        let samples = Mutex<[Double]>([])
-        let failures = Atomic<Int>(0)
+        let samples = SampleBox()
+        let failures = Counter()
         let progress = Progress("latency at \(offeredRate)/s", total: Int64(total))
         let intervalNanos = 1_000_000_000 / UInt64(offeredRate)
         let start = Progress.now()
@@ -167,9 +167,9 @@ struct LedgerBench {
                         do {
                             _ = try await writer.append(request)
                             let ms = Double(Progress.now() - due) / 1e6
-                            samples.withLock { $0.append(ms) }
+                            samples.values.withLock { $0.append(ms) }
                         } catch {
-                            failures.wrappingAdd(1, ordering: .relaxed)
+                            failures.value.wrappingAdd(1, ordering: .relaxed)
                         }
                     }
                     i += 1
@@ -182,10 +182,10 @@ struct LedgerBench {
         writer.beginShutdown()
         try await runner.value
         for lease in leases { await store.releaseLease(lease) }
-        if failures.load(ordering: .relaxed) > 0 {
-            throw CLIError("\(failures.load(ordering: .relaxed)) appends failed during the latency run; see the log.")
+        if failures.value.load(ordering: .relaxed) > 0 {
+            throw CLIError("\(failures.value.load(ordering: .relaxed)) appends failed during the latency run; see the log.")
         }
-        return Percentiles(samples.withLock { $0 })
+        return Percentiles(samples.values.withLock { $0 })
     }
 
     // MARK: - State at T
@@ -222,7 +222,7 @@ struct LedgerBench {
     func historyScene() async throws -> UUID {
         let name = "bench history \(historyEvents)"
         if let existing = try await store.listScenes().first(where: { $0.name == name && $0.headVersion >= Int64(historyEvents) }) {
-            fputs("reusing \(name) (\(existing.id))\n", stderr)
+            Terminal.writeError("reusing \(name) (\(existing.id))\n")
             return existing.id
         }
         let lease = try await newScenes(1, prefix: name).first!
@@ -255,4 +255,14 @@ struct LedgerBench {
         progress.finish(Int64(historyEvents), note: "\(written) snapshots")
         return lease.sceneID
     }
+}
+
+/// A shareable atomic counter.
+final class Counter: Sendable {
+    let value = Atomic<Int>(0)
+}
+
+/// Latency samples collected from many tasks.
+final class SampleBox: Sendable {
+    let values = Mutex<[Double]>([])
 }

@@ -41,7 +41,7 @@ struct BenchCommand: AsyncParsableCommand {
                 )
                 let line = try await bench.run()
                 await session.close()
-                print(line)
+                Terminal.line(line)
             } catch {
                 await session.close()
                 throw error

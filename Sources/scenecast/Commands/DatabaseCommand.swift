@@ -26,7 +26,7 @@ struct DatabaseCommand: AsyncParsableCommand {
                 throw error
             }
             await store.close()
-            print(handle.conninfo)
+            Terminal.line(handle.conninfo)
         }
     }
 
@@ -40,11 +40,11 @@ struct DatabaseCommand: AsyncParsableCommand {
             let logger = global.makeLogger()
             let server = EmbeddedPostgres(dataDirectory: dataDirectory, logger: logger)
             guard EmbeddedPostgres.isRunning(dataDirectory: server.dataDirectory) else {
-                print("not running")
+                Terminal.line("not running")
                 return
             }
             try await server.stopServer()
-            print("stopped")
+            Terminal.line("stopped")
         }
     }
 }

@@ -19,8 +19,8 @@ struct MigrateCommand: AsyncParsableCommand {
         }
         await session.close()
         for row in rows.rows {
-            print("migration \(row[0] ?? "?") \(row[1] ?? "?"): applied")
+            Terminal.line("migration \(row[0] ?? "?") \(row[1] ?? "?"): applied")
         }
-        print("schema is up to date (\(rows.rows.count) migrations\(applied.isEmpty ? "" : ", \(applied.count) applied now"))")
+        Terminal.line("schema is up to date (\(rows.rows.count) migrations\(applied.isEmpty ? "" : ", \(applied.count) applied now"))")
     }
 }

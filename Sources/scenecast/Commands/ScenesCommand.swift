@@ -29,18 +29,18 @@ struct ScenesCommand: AsyncParsableCommand {
                         "id": .string(s.id.uuidString.lowercased()), "name": .string(s.name),
                         "version": .number(Double(s.headVersion)),
                     ]
-                    print(line.canonicalString)
+                    Terminal.line(line.canonicalString)
                 }
                 return
             }
             if scenes.isEmpty {
-                print("no scenes yet; create one with `scenecast scenes create NAME` or run `scenecast serve --demo 100`")
+                Terminal.line("no scenes yet; create one with `scenecast scenes create NAME` or run `scenecast serve --demo 100`")
                 return
             }
-            print("ID                                    VERSION  NAME")
+            Terminal.line("ID                                    VERSION  NAME")
             for s in scenes {
                 let version = String(s.headVersion)
-                print("\(s.id.uuidString.lowercased())  \(String(repeating: " ", count: max(0, 7 - version.count)))\(version)  \(s.name)")
+                Terminal.line("\(s.id.uuidString.lowercased())  \(String(repeating: " ", count: max(0, 7 - version.count)))\(version)  \(s.name)")
             }
         }
     }
@@ -64,7 +64,7 @@ struct ScenesCommand: AsyncParsableCommand {
                 let id = try await SceneSeeder(store: session.store, conninfo: session.conninfo, logger: logger)
                     .create(name: name, demoDevices: demo ?? 0)
                 await session.close()
-                print(id.uuidString.lowercased())
+                Terminal.line(id.uuidString.lowercased())
             } catch {
                 await session.close()
                 throw error

@@ -25,9 +25,9 @@ struct VerifyCommand: AsyncParsableCommand {
         }
         await session.close()
         if let broken = report.firstBreak {
-            print("BROKEN at version \(broken.version): \(broken.description); \(report.checked) events verified before it")
+            Terminal.line("BROKEN at version \(broken.version): \(broken.description); \(report.checked) events verified before it")
             throw ExitCode(2)
         }
-        print("ok: \(report.checked) events verified, head hash \(Hex.encode(report.headHash))")
+        Terminal.line("ok: \(report.checked) events verified, head hash \(Hex.encode(report.headHash))")
     }
 }

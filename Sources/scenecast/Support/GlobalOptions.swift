@@ -4,10 +4,16 @@ import Logging
 /// Options every subcommand takes.
 struct GlobalOptions: ParsableArguments {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
-    var logLevel: Logger.Level = .notice
+    var logLevel: String = "notice"
+
+    func validate() throws {
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level takes trace, debug, info, notice, warning, error or critical.")
+        }
+    }
 
     func makeLogger(_ label: String = "scenecast") -> Logger {
-        LoggingSetup.bootstrapOnce(level: logLevel)
+        LoggingSetup.bootstrapOnce(level: Logger.Level(rawValue: logLevel) ?? .notice)
         return Logger(label: label)
     }
 }

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import SceneLedger
 import Synchronization
 
 /// Progress lines for long work (seeding, benchmarks, exports).
@@ -27,11 +28,7 @@ final class Progress: Sendable {
         self.interactive = isatty(STDERR_FILENO) == 1
     }
 
-    static func now() -> UInt64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
-    }
+    static func now() -> UInt64 { WallClock.monotonicNanos() }
 
     var elapsedSeconds: Double { Double(Progress.now() - startNanos) / 1e9 }
 
@@ -67,8 +64,29 @@ final class Progress: Sendable {
 
     private func write(_ text: String, final: Bool) {
         let out = interactive ? "\r\u{1B}[2K" + text + (final ? "\n" : "") : text + "\n"
-        fputs(out, stderr)
-        fflush(stderr)
+        Terminal.writeError(out)
+    }
+}
+
+enum Terminal {
+    /// Writes to standard error without buffering.
+    static func writeError(_ text: String) {
+        write(text, to: STDERR_FILENO)
+    }
+
+    /// Prints a result line to standard output, unbuffered, so pipes and logs see it at once.
+    static func line(_ text: String) {
+        write(text + "\n", to: STDOUT_FILENO)
+    }
+
+    private static func write(_ text: String, to fd: Int32) {
+        var bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes[offset...].withUnsafeMutableBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            if n <= 0 { return }
+            offset += n
+        }
     }
 }
 

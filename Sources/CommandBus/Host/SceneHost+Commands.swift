@@ -1,0 +1,205 @@
+package import Foundation
+import Logging
+package import SceneLedger
+
+extension SceneHost {
+    /// What a successful join returns to the transport.
+    package struct Joined: Sendable {
+        package var session: UUID
+        package var participant: UUID
+        package var actor: UUID
+        package var role: Role
+    }
+
+    /// Adds a participant. A driver who joins while another drives takes over; the previous
+    /// driver becomes an observer. The join itself is recorded in the ledger.
+    package func join(actor: UUID, name: String, role: Role, sink: any ParticipantSink, clientTimeMillis: Int64)
+        async throws(CommandError) -> Joined
+    {
+        guard !stopped, !rebuilding else { throw CommandError(.unavailable, "the scene is not available right now; retry") }
+        let session = UUID()
+        var events: [SceneEvent] = [.participantJoined(participant: session, actor: actor, role: role)]
+        if role == .driver {
+            for other in live.participants.values where other.role == .driver {
+                events.append(.roleChanged(participant: other.id, role: .observer))
+            }
+        }
+        // The others hear of the join as a state:update; the joiner gets joined, then
+        // state:full (which already includes it), then everything that follows.
+        sink.send(.joined(session: session, participant: session, role: role, scene: sceneID))
+        submit(events, commandID: UUID(), sender: nil, session: session, actor: actor, clientTimeMillis: clientTimeMillis)
+        sessions[session] = Session(participant: Participant(id: session, actor: actor, role: role), sink: sink, name: name)
+        sink.send(.stateFull(live))
+        do {
+            try await store.recordSession(id: session, scene: sceneID, actor: actor, name: name, role: role.rawValue)
+        } catch {
+            logger.warning("could not record the session", metadata: ["error": "\(error)"])
+        }
+        return Joined(session: session, participant: session, actor: actor, role: role)
+    }
+
+    /// Removes a participant whose connection closed; recorded as `participant.left`.
+    package func leave(session: UUID) async {
+        guard let gone = sessions.removeValue(forKey: session) else { return }
+        if !stopped && !rebuilding && live.participants[session] != nil {
+            submit(
+                [.participantLeft(participant: session)], commandID: UUID(), sender: nil, session: session,
+                actor: gone.participant.actor, clientTimeMillis: Int64(Date().timeIntervalSince1970 * 1000)
+            )
+        }
+        await store.endSession(id: session)
+    }
+
+    /// Handles one raw message from a participant.
+    package func receive(_ bytes: [UInt8], from session: UUID) {
+        guard let sender = sessions[session] else { return }
+        let command: ClientCommand
+        switch CommandDecoder.decode(bytes) {
+        case .success(let decoded): command = decoded
+        case .failure(let error):
+            sender.sink.send(.error(error))
+            return
+        }
+        receive(command, from: session)
+    }
+
+    /// Handles one decoded command from a participant.
+    package func receive(_ command: ClientCommand, from session: UUID) {
+        guard let sender = sessions[session] else { return }
+        if stopped || rebuilding {
+            sender.sink.send(.error(CommandError(.unavailable, "the scene is recovering; retry", ref: command.id)))
+            return
+        }
+        if let known = recentCommands[command.id] {
+            // A retry of a command already accepted: never apply it twice.
+            if let version = known { sender.sink.send(.ack(ref: command.id, version: version)) }
+            return
+        }
+        let participant = live.participants[session] ?? sender.participant
+        switch dispatcher.decide(command, by: participant, in: live) {
+        case .reject(let error):
+            sender.sink.send(.error(error))
+        case .accept(let events):
+            remember(command.id)
+            submit(
+                events, commandID: command.id, sender: session, session: session, actor: participant.actor,
+                clientTimeMillis: command.timestampMillis
+            )
+        }
+    }
+
+    /// Folds the events into the live state, tells everyone, and queues the append.
+    func submit(
+        _ events: [SceneEvent], commandID: UUID, sender: UUID?, session: UUID, actor: UUID, clientTimeMillis: Int64
+    ) {
+        guard let lease else { return }
+        let expected = live.version
+        if events.isEmpty {
+            if let sender { sessions[sender]?.sink.send(.ack(ref: commandID, version: expected)) }
+            return
+        }
+        let now = WallClock.nowMicros()
+        for (i, event) in events.enumerated() {
+            live.apply(event, version: expected + Int64(i) + 1, recordedAtMicros: max(now, live.sceneTimeMicros))
+        }
+        let update = ServerMessage.stateUpdate(ref: sender == nil ? nil : commandID, version: live.version, events: events, state: live)
+        for s in sessions.values { s.sink.send(update) }
+        let request = AppendRequest(
+            lease: lease, sessionID: session, actorID: actor, commandID: commandID, clientTimeMillis: clientTimeMillis,
+            expectedVersion: expected, events: events.map(NewEvent.init)
+        )
+        let sink = commitSink
+        writer.enqueue(request) { result in
+            sink.yield(Commit(sender: sender, commandID: commandID, events: events, result: result))
+        }
+    }
+
+    private func remember(_ id: UUID) {
+        recentCommands[id] = .some(nil)
+        recentOrder.append(id)
+        if recentOrder.count > 4096 {
+            for old in recentOrder.prefix(1024) { recentCommands.removeValue(forKey: old) }
+            recentOrder.removeFirst(1024)
+        }
+    }
+
+    /// A commit outcome from the writer, in queue order.
+    func handle(_ commit: Commit) async {
+        switch commit.result {
+        case .success(let result) where !result.duplicate:
+            if recentCommands[commit.commandID] != nil { recentCommands[commit.commandID] = result.lastVersion }
+            if let sender = commit.sender {
+                sessions[sender]?.sink.send(.ack(ref: commit.commandID, version: result.lastVersion))
+            }
+            var due = false
+            for (i, event) in commit.events.enumerated() {
+                committed.apply(event, version: result.firstVersion + Int64(i), recordedAtMicros: result.recordedAtMicros)
+            }
+            due = committed.snapshotDue
+            if due {
+                let snapshot = committed.state
+                committed.snapshotWritten()
+                let store = self.store
+                let logger = self.logger
+                Task {
+                    do { try await store.writeSnapshot(snapshot) } catch {
+                        logger.warning("snapshot failed", metadata: ["version": "\(snapshot.version)", "error": "\(error)"])
+                    }
+                }
+            }
+        case .success(let result):
+            // The ledger already had this command id (written before a restart): the live
+            // state applied it a second time, so rebuild from the ledger.
+            if let sender = commit.sender {
+                sessions[sender]?.sink.send(.ack(ref: commit.commandID, version: result.lastVersion))
+            }
+            await rebuild(reason: "a retried command was applied twice")
+        case .failure(let error):
+            let code: CommandError.Code =
+                switch error.code {
+                case .fenced: .fenced
+                case .conflict: .conflict
+                default: .commitFailed
+                }
+            if let sender = commit.sender {
+                sessions[sender]?.sink.send(
+                    .error(CommandError(code, "the command was not recorded: \(error.message)", ref: commit.commandID, underlying: error))
+                )
+            }
+            recentCommands.removeValue(forKey: commit.commandID)
+            if error.code == .fenced {
+                await stop(reason: CommandError(.fenced, "this scene is now hosted elsewhere; reconnect"))
+            } else {
+                await rebuild(reason: "a commit failed: \(error)")
+            }
+        }
+    }
+
+    /// Reloads the live state from the ledger and sends everyone `state:full`.
+    func rebuild(reason: String) async {
+        guard !rebuilding, !stopped else { return }
+        rebuilding = true
+        logger.warning("rebuilding the live projection from the ledger", metadata: ["reason": "\(reason)"])
+        var attempt = 0
+        while !stopped {
+            do {
+                try await reload()
+                break
+            } catch {
+                attempt += 1
+                logger.error("reload failed; retrying", metadata: ["attempt": "\(attempt)", "error": "\(error)"])
+                try? await Task.sleep(for: .milliseconds(min(100 * attempt, 2_000)))
+            }
+        }
+        // Participants whose join did not survive are joined again from what we know.
+        rebuilding = false
+        for (id, session) in sessions where live.participants[id] == nil {
+            submit(
+                [.participantJoined(participant: id, actor: session.participant.actor, role: session.participant.role)],
+                commandID: UUID(), sender: nil, session: id, actor: session.participant.actor,
+                clientTimeMillis: Int64(Date().timeIntervalSince1970 * 1000)
+            )
+        }
+        for session in sessions.values { session.sink.send(.stateFull(live)) }
+    }
+}

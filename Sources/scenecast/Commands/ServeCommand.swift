@@ -1,0 +1,116 @@
+import ArgumentParser
+import CommandBus
+import Foundation
+import Hummingbird
+import Logging
+import SceneLedger
+import ServiceLifecycle
+import UnixSignals
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the Scenecast server: the web client, /health and the /signal WebSocket."
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: "TCP port for HTTP and WebSocket.") var port: Int = 8080
+    @Option(help: "Address to listen on; 0.0.0.0 to serve other machines (tablets on the plant network).")
+    var host: String = "127.0.0.1"
+    @Option(help: "Seed (once) and serve a deterministic demo plant with this many devices; join it as scene \"demo\".")
+    var demo: Int?
+
+    func validate() throws {
+        guard (1...65_535).contains(port) else { throw ValidationError("--port takes 1 to 65535.") }
+        if let demo, !(1...5_000).contains(demo) { throw ValidationError("--demo takes 1 to 5000 devices.") }
+    }
+
+    func run() async throws {
+        let logger = global.makeLogger()
+        try PortCheck.ensureFree(host: host, port: port)
+        let session = try await database.open(logger: logger)
+        do {
+            try await serve(session, logger: logger)
+        } catch {
+            await session.close()
+            throw error
+        }
+        await session.close()
+    }
+
+    private func serve(_ session: DatabaseSession, logger: Logger) async throws {
+        var demoScene: UUID?
+        if let demo {
+            let id = DemoScenes.id(devices: demo)
+            if try await session.store.scene(id) == nil {
+                try await SceneSeeder(store: session.store, conninfo: session.conninfo, logger: logger)
+                    .create(name: "Demo plant (\(demo) devices)", demoDevices: demo, id: id)
+            }
+            demoScene = id
+        }
+        let writer = LedgerWriter(conninfo: session.conninfo, logger: logger)
+        let hosts = SceneHostManager(
+            store: session.store, writer: writer, picker: nil,
+            holder: "\(ProcessInfo.processInfo.hostName):\(getpid())", logger: logger
+        )
+        let app = ScenecastServer.makeApplication(
+            host: host, port: port,
+            .init(
+                store: session.store, hosts: hosts, demoScene: demoScene,
+                database: session.embedded == nil ? "external" : "embedded", logger: logger
+            )
+        )
+        let url = "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)/"
+        Terminal.line("Scenecast is serving \(url)\(demoScene.map { " (demo scene \($0.uuidString.lowercased()))" } ?? "")")
+        Terminal.line("Open \(url) in a browser; press Ctrl-C to stop.")
+        // Shut down in reverse: stop taking connections, then the scene hosts, then the writer.
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: writer), .init(service: hosts), .init(service: app)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
+        try await group.run()
+        Terminal.line("Scenecast stopped.")
+    }
+}
+
+/// The demo scene's id depends only on its size, so `--demo 100` always means one scene.
+enum DemoScenes {
+    static func id(devices: Int) -> UUID {
+        var rng = SplitMix64(seed: 0xDE30_0000 &+ UInt64(devices))
+        return rng.nextUUID()
+    }
+}
+
+/// Tells "port in use" apart from every other start-up failure, before anything starts.
+enum PortCheck {
+    static func ensureFree(host: String, port: Int) throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return }
+        defer { close(fd) }
+        var reuse: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        guard inet_pton(AF_INET, host == "localhost" ? "127.0.0.1" : host, &address.sin_addr) == 1 else {
+            throw CLIError("--host \(host) is not an IPv4 address; use 127.0.0.1 or 0.0.0.0.")
+        }
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        if result != 0 {
+            if errno == EADDRINUSE {
+                throw CLIError("Port \(port) on \(host) is already in use; stop the other server or choose another with --port.")
+            }
+            throw CLIError("Cannot listen on \(host):\(port) (\(String(cString: strerror(errno)))).")
+        }
+    }
+}

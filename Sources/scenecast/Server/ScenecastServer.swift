@@ -1,0 +1,69 @@
+import CommandBus
+import Foundation
+import Hummingbird
+import HummingbirdWebSocket
+import Logging
+import SceneLedger
+
+/// The HTTP side of `scenecast serve`: `/health`, the `/signal` WebSocket and the web
+/// client's static files.
+enum ScenecastServer {
+    struct Dependencies: Sendable {
+        let store: LedgerStore
+        let hosts: SceneHostManager
+        let demoScene: UUID?
+        let database: String
+        let logger: Logger
+    }
+
+    static func makeApplication(host: String, port: Int, _ deps: Dependencies) -> some ApplicationProtocol {
+        let router = Router(context: BasicWebSocketRequestContext.self)
+        router.middlewares.add(FileMiddleware(publicFolder, searchForIndexHtml: true, logger: deps.logger))
+        router.get("/health") { _, _ -> Response in
+            try await health(deps)
+        }
+        router.ws("/signal") { inbound, outbound, context in
+            let session = SignalSession(hosts: deps.hosts, demoScene: deps.demoScene, logger: context.logger)
+            try await session.run(inbound: inbound, outbound: outbound)
+        }
+        return Application(
+            router: router,
+            server: .http1WebSocketUpgrade(
+                webSocketRouter: router,
+                configuration: .init(ws: WebSocketServerConfiguration(maxFrameSize: SignalSession.maxFrameBytes))
+            ),
+            configuration: .init(address: .hostname(host, port: port), serverName: "scenecast"),
+            logger: deps.logger
+        )
+    }
+
+    /// The web client's files, shipped as a resource of this executable.
+    static var publicFolder: String {
+        Bundle.module.url(forResource: "Public", withExtension: nil)?.path ?? "Public"
+    }
+
+    static func health(_ deps: Dependencies) async throws -> Response {
+        let databaseUp = await deps.store.ping()
+        let scenes = await deps.hosts.summary()
+        let body: JSONValue = [
+            "status": .string(databaseUp ? "ok" : "degraded"),
+            "database": ["reachable": .bool(databaseUp), "kind": .string(deps.database)],
+            "scenes": .array(
+                scenes.map {
+                    [
+                        "id": .string($0.scene.uuidString.lowercased()), "version": .number(Double($0.version)),
+                        "participants": .number(Double($0.participants)),
+                    ]
+                }
+            ),
+            "demoScene": deps.demoScene.map { .string($0.uuidString.lowercased()) } ?? .null,
+        ]
+        var response = Response(
+            status: databaseUp ? .ok : .serviceUnavailable,
+            headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: body.canonicalBytes))
+        )
+        response.headers[.cacheControl] = "no-store"
+        return response
+    }
+}
