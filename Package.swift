@@ -89,17 +89,25 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Shared by the test targets: real databases and a real server process.
+        .target(
+            name: "ScenecastTestSupport",
+            dependencies: ["SceneLedger", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/Support",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "SceneLedgerTests",
             dependencies: [
                 "SceneLedger",
+                "ScenecastTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "CommandBusTests",
-            dependencies: ["CommandBus", "SceneLedger"],
+            dependencies: ["CommandBus", "SceneLedger", "ScenecastTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -107,6 +115,7 @@ let package = Package(
             dependencies: [
                 "scenecast",
                 "SceneLedger",
+                "ScenecastTestSupport",
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             ],
             swiftSettings: swiftSettings

@@ -1,4 +1,5 @@
 import Foundation
+import ScenecastTestSupport
 import Testing
 @testable import SceneLedger
 

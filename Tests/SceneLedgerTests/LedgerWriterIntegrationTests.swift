@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ServiceLifecycle
+import ScenecastTestSupport
 import Testing
 @testable import SceneLedger
 

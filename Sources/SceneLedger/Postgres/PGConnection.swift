@@ -180,6 +180,40 @@ package actor PGConnection {
         if let failure { throw failure }
     }
 
+    /// Starts `COPY ... FROM STDIN`; follow with `putCopyData` and `endCopy`.
+    package func beginCopy(_ sql: String) throws(LedgerError) {
+        let handle = try requireHandle()
+        let start = PGResult(PQexec(handle.raw, sql))
+        guard start.status == PGRES_COPY_IN else {
+            throw start.error(context: sql) ?? LedgerError(.query, "COPY did not start: \(sql)")
+        }
+    }
+
+    /// Sends a chunk of COPY data; the server parses it while the caller prepares more.
+    package func putCopyData(_ data: [UInt8]) throws(LedgerError) {
+        let handle = try requireHandle()
+        let ok = data.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+                PQputCopyData(handle.raw, $0, Int32(buffer.count)) == 1
+            }
+        }
+        if !ok { throw LedgerError(.connection, "COPY data could not be sent", underlying: handle.lastError) }
+    }
+
+    /// Ends the COPY and reports whether the server accepted every row.
+    package func endCopy() throws(LedgerError) {
+        let handle = try requireHandle()
+        if PQputCopyEnd(handle.raw, nil) != 1 {
+            throw LedgerError(.connection, "COPY could not be finished", underlying: handle.lastError)
+        }
+        var failure: LedgerError?
+        while let result = PQgetResult(handle.raw) {
+            let owned = PGResult(result)
+            if failure == nil, let error = owned.error(context: "COPY") { failure = error }
+        }
+        if let failure { throw failure }
+    }
+
     // MARK: - Notifications
 
     /// Blocks this connection's thread until a NOTIFY arrives or `timeoutMillis` passes.

@@ -88,10 +88,8 @@ actor LedgerBatchWriter {
         }
     }
 
-    private struct Row {
-        var request: Int
-        var event: RecordedEvent
-    }
+    /// COPY data is sent to the server in chunks of about this size.
+    static let chunkBytes = 256 * 1024
 
     private func writeOnce(_ requests: [AppendRequest], checkDuplicates: Bool) async throws(LedgerError)
         -> [Result<AppendResult, LedgerError>]
@@ -103,12 +101,14 @@ actor LedgerBatchWriter {
             stored = try await storedCommands(requests.map(\.commandID), on: connection)
         }
 
+        // Pass 1 (cheap): decide which appends go in and give them versions.
         var firstIndexOfCommand: [UUID: Int] = [:]
         var sceneOrder: [UUID] = []
         var sceneEpoch: [UUID: Int64] = [:]
         var sceneFrom: [UUID: Int64] = [:]
         var working: [UUID: ChainHead] = [:]
-        var rows: [Row] = []
+        var plan: [(request: Int, firstVersion: Int64, recordedAt: Int64)] = []
+        var rowCount = 0
         let now = WallClock.nowMicros()
 
         for (index, request) in requests.enumerated() {
@@ -135,7 +135,7 @@ actor LedgerBatchWriter {
                 )
                 continue
             }
-            var head = working[scene]!
+            let head = working[scene]!
             if let expected = request.expectedVersion, expected != head.version {
                 results[index] = .failure(
                     LedgerError(.conflict, "Scene \(scene) is at version \(head.version), not the expected \(expected)")
@@ -143,35 +143,15 @@ actor LedgerBatchWriter {
                 continue
             }
             let recordedAt = max(now, head.recordedAtMicros)
-            for (seq, new) in request.events.enumerated() {
-                let version = head.version + 1
-                let envelope = EventHash.canonicalEnvelope(
-                    sceneID: scene, version: version, sessionID: request.sessionID, actorID: request.actorID,
-                    commandID: request.commandID, commandSeq: Int16(seq), type: new.type,
-                    schemaVersion: new.schemaVersion, clientTimeMillis: request.clientTimeMillis,
-                    recordedAtMicros: recordedAt, payload: new.payload
-                )
-                let hash = EventHash.hash(prev: head.hash, envelope: envelope)
-                rows.append(
-                    Row(
-                        request: index,
-                        event: RecordedEvent(
-                            position: 0, sceneID: scene, version: version, sessionID: request.sessionID,
-                            actorID: request.actorID, commandID: request.commandID, commandSeq: Int16(seq),
-                            type: new.type, schemaVersion: new.schemaVersion, payload: new.payload,
-                            clientTimeMillis: request.clientTimeMillis, recordedAtMicros: recordedAt,
-                            prevHash: head.hash, hash: hash
-                        )
-                    )
-                )
-                head = ChainHead(version: version, hash: hash, recordedAtMicros: recordedAt)
-            }
-            working[scene] = head
+            plan.append((index, head.version + 1, recordedAt))
+            working[scene]!.version += Int64(request.events.count)
+            working[scene]!.recordedAtMicros = recordedAt
+            rowCount += request.events.count
         }
 
-        if !rows.isEmpty {
-            let scenes = sceneOrder.sorted { $0.uuidString < $1.uuidString }
-            let touched = scenes.filter { scene in rows.contains { $0.event.sceneID == scene } }
+        var byRequest: [Int: AppendResult] = [:]
+        if rowCount > 0 {
+            let touched = sceneOrder.sorted { $0.uuidString < $1.uuidString }
             let claim = """
                 BEGIN;
                 SELECT scenecast_claim_batch(
@@ -179,36 +159,59 @@ actor LedgerBatchWriter {
                     '{\(touched.map { String(sceneEpoch[$0]!) }.joined(separator: ","))}'::bigint[],
                     '{\(touched.map { String(sceneFrom[$0]!) }.joined(separator: ","))}'::bigint[],
                     '{\(touched.map { String(working[$0]!.version) }.joined(separator: ","))}'::bigint[],
-                    \(rows.count));
+                    \(rowCount));
                 """
             let base = try await claimPositions(claim, on: connection)
-            var copy = PGBinary.copyHeader
-            copy.reserveCapacity(rows.count * 512)
-            for i in rows.indices {
-                rows[i].event.position = base + Int64(i) + 1
-                LedgerCopyFormat.appendRow(rows[i].event, to: &copy)
+
+            // Pass 2: hash and encode the rows, streaming them to the server in chunks so
+            // it parses one chunk while the next is hashed.
+            try await connection.beginCopy(LedgerCopyFormat.copyStatement(table: "events"))
+            var chunk = PGBinary.copyHeader
+            chunk.reserveCapacity(LedgerBatchWriter.chunkBytes + 1024)
+            var position = base
+            for (index, firstVersion, recordedAt) in plan {
+                let request = requests[index]
+                let scene = request.sceneID
+                var prev = working[scene]!.hash
+                for (seq, new) in request.events.enumerated() {
+                    position += 1
+                    let version = firstVersion + Int64(seq)
+                    let envelope = EventHash.canonicalEnvelope(
+                        sceneID: scene, version: version, sessionID: request.sessionID, actorID: request.actorID,
+                        commandID: request.commandID, commandSeq: Int16(seq), type: new.type,
+                        schemaVersion: new.schemaVersion, clientTimeMillis: request.clientTimeMillis,
+                        recordedAtMicros: recordedAt, payload: new.payload
+                    )
+                    let hash = EventHash.hash(prev: prev, envelope: envelope)
+                    LedgerCopyFormat.appendRow(
+                        RecordedEvent(
+                            position: position, sceneID: scene, version: version, sessionID: request.sessionID,
+                            actorID: request.actorID, commandID: request.commandID, commandSeq: Int16(seq),
+                            type: new.type, schemaVersion: new.schemaVersion, payload: new.payload,
+                            clientTimeMillis: request.clientTimeMillis, recordedAtMicros: recordedAt,
+                            prevHash: prev, hash: hash
+                        ),
+                        to: &chunk
+                    )
+                    prev = hash
+                    if chunk.count >= LedgerBatchWriter.chunkBytes {
+                        try await connection.putCopyData(chunk)
+                        chunk.removeAll(keepingCapacity: true)
+                    }
+                }
+                working[scene]!.hash = prev
+                byRequest[index] = AppendResult(
+                    sceneID: scene, firstVersion: firstVersion, lastVersion: firstVersion + Int64(request.events.count) - 1,
+                    lastPosition: position, recordedAtMicros: recordedAt, duplicate: false
+                )
             }
-            copy.append(contentsOf: PGBinary.copyTrailer)
-            try await connection.copyIn(LedgerCopyFormat.copyStatement(table: "events"), data: copy)
+            chunk.append(contentsOf: PGBinary.copyTrailer)
+            try await connection.putCopyData(chunk)
+            try await connection.endCopy()
             try await connection.exec("COMMIT")
             for scene in touched { heads[scene] = working[scene] }
         }
 
-        // Results for the appends just written.
-        var byRequest: [Int: AppendResult] = [:]
-        for row in rows {
-            let e = row.event
-            if var r = byRequest[row.request] {
-                r.lastVersion = e.version
-                r.lastPosition = e.position
-                byRequest[row.request] = r
-            } else {
-                byRequest[row.request] = AppendResult(
-                    sceneID: e.sceneID, firstVersion: e.version, lastVersion: e.version, lastPosition: e.position,
-                    recordedAtMicros: e.recordedAtMicros, duplicate: false
-                )
-            }
-        }
         for (index, request) in requests.enumerated() where results[index] == nil {
             if let written = byRequest[index] {
                 results[index] = .success(written)

@@ -1,5 +1,5 @@
 import Foundation
-@testable import SceneLedger
+import SceneLedger
 
 extension TestServer {
     /// Without DATABASE_URL the tests need a server of their own; the test command

@@ -1,17 +1,17 @@
-import Foundation
-import Logging
-@testable import SceneLedger
+package import Foundation
+package import Logging
+package import SceneLedger
 
 /// A fresh, migrated database on a real PostgreSQL server, one per test.
 ///
 /// The server is the one `DATABASE_URL` names (the test command starts one); without it,
 /// an embedded server is started once for the whole test process.
-struct TestDatabase {
-    let conninfo: String
-    let name: String
-    let logger: Logger
+package struct TestDatabase: Sendable {
+    package let conninfo: String
+    package let name: String
+    package let logger: Logger
 
-    static func make(_ label: String = #function) async throws -> TestDatabase {
+    package static func make(_ label: String = #function) async throws -> TestDatabase {
         let server = try await TestServer.shared.conninfo()
         let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
         let admin = try await PGConnection.connect(server, name: "test-admin", logger: testLogger)
@@ -25,23 +25,23 @@ struct TestDatabase {
     }
 
     /// A superuser connection that can bypass the append-only trigger, for tampering tests.
-    func superuser() async throws -> PGConnection {
+    package func superuser() async throws -> PGConnection {
         try await PGConnection.connect(conninfo, name: "test-superuser", logger: logger)
     }
 }
 
-let testLogger: Logger = {
+package let testLogger: Logger = {
     var logger = Logger(label: "scenecast.tests")
     logger.logLevel = .warning
     return logger
 }()
 
 /// The PostgreSQL server the tests use.
-actor TestServer {
-    static let shared = TestServer()
+package actor TestServer {
+    package static let shared = TestServer()
     private var cached: String?
 
-    func conninfo() async throws -> String {
+    package func conninfo() async throws -> String {
         if let cached { return cached }
         if let url = ProcessInfo.processInfo.environment["DATABASE_URL"], !url.isEmpty {
             cached = url
@@ -53,7 +53,7 @@ actor TestServer {
     }
 
     /// Replaces the database name in a conninfo string or URL.
-    static func conninfo(_ base: String, database: String) -> String {
+    package static func conninfo(_ base: String, database: String) -> String {
         if base.hasPrefix("postgres://") || base.hasPrefix("postgresql://") {
             var components = URLComponents(string: base)!
             components.path = "/" + database
