@@ -116,6 +116,7 @@ let package = Package(
                 "scenecast",
                 "SceneLedger",
                 "ScenecastTestSupport",
+                .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             ],
             swiftSettings: swiftSettings

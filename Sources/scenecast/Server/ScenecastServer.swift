@@ -38,8 +38,12 @@ enum ScenecastServer {
     }
 
     /// The web client's files, shipped as a resource of this executable.
+    /// `SCENECAST_PUBLIC_DIR` serves them from elsewhere (a checkout, while editing them).
     static var publicFolder: String {
-        Bundle.module.url(forResource: "Public", withExtension: nil)?.path ?? "Public"
+        if let override = ProcessInfo.processInfo.environment["SCENECAST_PUBLIC_DIR"], !override.isEmpty {
+            return override
+        }
+        return Bundle.module.url(forResource: "Public", withExtension: nil)?.path ?? "Public"
     }
 
     static func health(_ deps: Dependencies) async throws -> Response {
