@@ -106,6 +106,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "RendererTests",
+            dependencies: ["Renderer", "SceneLedger"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "CommandBusTests",
             dependencies: ["CommandBus", "SceneLedger", "ScenecastTestSupport"],
             swiftSettings: swiftSettings

@@ -1,10 +1,19 @@
 import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+import Logging
 import SceneLedger
 
 extension TestServer {
-    /// Without DATABASE_URL the tests need a server of their own; the test command
-    /// (scripts/test) always provides one, so reaching this is a developer convenience.
+    /// Without DATABASE_URL (scripts/test.sh always sets it), the tests start an embedded
+    /// server of their own in a fixed folder under /tmp, reused by later runs.
     static func startEmbedded() async throws -> String {
-        throw LedgerError(.connection, "Set DATABASE_URL, or run the tests through scripts/test, which starts PostgreSQL")
+        let directory = "/tmp/scenecast-swift-test-\(getuid())"
+        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        chmod(directory, 0o755)
+        let handle = try await EmbeddedPostgres(dataDirectory: directory, logger: testLogger).start()
+        return handle.conninfo
     }
 }

@@ -3,6 +3,7 @@ import CommandBus
 import Foundation
 import Hummingbird
 import Logging
+import Renderer
 import SceneLedger
 import ServiceLifecycle
 import UnixSignals
@@ -55,7 +56,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let writer = LedgerWriter(conninfo: session.conninfo, logger: logger)
         let hosts = SceneHostManager(
-            store: session.store, writer: writer, picker: nil,
+            store: session.store, writer: writer, picker: BoundsPicker(),
             holder: "\(ProcessInfo.processInfo.hostName):\(getpid())", logger: logger
         )
         let app = ScenecastServer.makeApplication(

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, starts a private PostgreSQL and runs every test:
+# unit tests, integration tests against the real server, and end-to-end tests that start
+# `scenecast serve` and talk to it over its WebSocket.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib/common.sh
+install_dependencies
+
+echo "==> building (debug, with tests)"
+swift build --build-tests
+bin="$(swift build --show-bin-path)"
+
+# A private PostgreSQL for this run, under /tmp so the unprivileged server account can
+# reach it when we run as root.
+data="$(mktemp -d /tmp/scenecast-test.XXXXXX)"
+chmod 755 "$data"
+cleanup() {
+    "$bin/scenecast" db stop --data-dir "$data" >/dev/null 2>&1 || true
+    rm -rf "$data"
+}
+trap cleanup EXIT
+echo "==> starting PostgreSQL in $data"
+DATABASE_URL="$("$bin/scenecast" db start --data-dir "$data" --log-level warning)"
+export DATABASE_URL
+echo "==> running the tests (DATABASE_URL=$DATABASE_URL)"
+swift test --skip-build
