@@ -24,8 +24,8 @@ struct Scenecast: AsyncParsableCommand {
         commandName: "scenecast",
         abstract: "Remote rendering of event-sourced factory scenes.",
         discussion: """
-            Every input command becomes an append-only, hash-chained event in PostgreSQL; live
-            scenes are projections of that ledger. Without --database (or DATABASE_URL), commands
+            Every input command becomes an append-only, hash-chained event in PostgreSQL; live \
+            scenes are projections of that ledger. Without --database (or DATABASE_URL), commands \
             use a private PostgreSQL server kept in --data-dir (default .scenecast).
             """,
         subcommands: [

@@ -70,17 +70,23 @@ extension SceneHost {
             sender.sink.send(.error(CommandError(.unavailable, "the scene is recovering; retry", ref: command.id)))
             return
         }
-        if let known = recentCommands[command.id] {
-            // A retry of a command already accepted: never apply it twice.
-            if let version = known { sender.sink.send(.ack(ref: command.id, version: version)) }
+        switch recentCommands[command.id] {
+        case .committed(let version):
+            // A retry of a command already committed: answer, never apply twice.
+            sender.sink.send(.ack(ref: command.id, version: version))
             return
+        case .inFlight(let waiters):
+            recentCommands[command.id] = .inFlight(waiters: waiters + [session])
+            return
+        case nil:
+            break
         }
         let participant = live.participants[session] ?? sender.participant
         switch dispatcher.decide(command, by: participant, in: live) {
         case .reject(let error):
             sender.sink.send(.error(error))
         case .accept(let events):
-            remember(command.id)
+            remember(command.id, sender: session)
             submit(
                 events, commandID: command.id, sender: session, session: session, actor: participant.actor,
                 clientTimeMillis: command.timestampMillis
@@ -95,9 +101,12 @@ extension SceneHost {
         guard let lease else { return }
         let expected = live.version
         if events.isEmpty {
-            if let sender { sessions[sender]?.sink.send(.ack(ref: commandID, version: expected)) }
+            // Nothing to record: acknowledge at the version the ledger has confirmed.
+            if let sender { sessions[sender]?.sink.send(.ack(ref: commandID, version: committed.state.version)) }
+            recentCommands[commandID] = .committed(version: committed.state.version)
             return
         }
+        inFlight += 1
         let now = WallClock.nowMicros()
         for (i, event) in events.enumerated() {
             live.apply(event, version: expected + Int64(i) + 1, recordedAtMicros: max(now, live.sceneTimeMicros))
@@ -114,8 +123,8 @@ extension SceneHost {
         }
     }
 
-    private func remember(_ id: UUID) {
-        recentCommands[id] = .some(nil)
+    private func remember(_ id: UUID, sender: UUID) {
+        recentCommands[id] = .inFlight(waiters: [sender])
         recentOrder.append(id)
         if recentOrder.count > 4096 {
             for old in recentOrder.prefix(1024) { recentCommands.removeValue(forKey: old) }
@@ -125,35 +134,29 @@ extension SceneHost {
 
     /// A commit outcome from the writer, in queue order.
     func handle(_ commit: Commit) async {
+        inFlight -= 1
+        var waiters: [UUID] = commit.sender.map { [$0] } ?? []
+        if case .inFlight(let all) = recentCommands[commit.commandID] { waiters = all }
         switch commit.result {
         case .success(let result) where !result.duplicate:
-            if recentCommands[commit.commandID] != nil { recentCommands[commit.commandID] = result.lastVersion }
-            if let sender = commit.sender {
-                sessions[sender]?.sink.send(.ack(ref: commit.commandID, version: result.lastVersion))
-            }
-            var due = false
-            for (i, event) in commit.events.enumerated() {
-                committed.apply(event, version: result.firstVersion + Int64(i), recordedAtMicros: result.recordedAtMicros)
-            }
-            due = committed.snapshotDue
-            if due {
-                let snapshot = committed.state
-                committed.snapshotWritten()
-                let store = self.store
-                let logger = self.logger
-                Task {
-                    do { try await store.writeSnapshot(snapshot) } catch {
-                        logger.warning("snapshot failed", metadata: ["version": "\(snapshot.version)", "error": "\(error)"])
-                    }
+            recentCommands[commit.commandID] = .committed(version: result.lastVersion)
+            for w in waiters { sessions[w]?.sink.send(.ack(ref: commit.commandID, version: result.lastVersion)) }
+            if result.firstVersion == committed.state.version + 1 {
+                for (i, event) in commit.events.enumerated() {
+                    committed.apply(event, version: result.firstVersion + Int64(i), recordedAtMicros: result.recordedAtMicros)
                 }
+                if committed.snapshotDue { writeSnapshot() }
+            } else if result.lastVersion > committed.state.version {
+                // The committed projection missed versions: it cannot be patched, only reloaded.
+                markForRebuild("the committed projection is at \(committed.state.version), a commit arrived at \(result.firstVersion)")
             }
+            // Otherwise a reload already folded these versions in.
         case .success(let result):
             // The ledger already had this command id (written before a restart): the live
             // state applied it a second time, so rebuild from the ledger.
-            if let sender = commit.sender {
-                sessions[sender]?.sink.send(.ack(ref: commit.commandID, version: result.lastVersion))
-            }
-            await rebuild(reason: "a retried command was applied twice")
+            recentCommands[commit.commandID] = .committed(version: result.lastVersion)
+            for w in waiters { sessions[w]?.sink.send(.ack(ref: commit.commandID, version: result.lastVersion)) }
+            markForRebuild("a retried command was applied twice")
         case .failure(let error):
             let code: CommandError.Code =
                 switch error.code {
@@ -161,25 +164,44 @@ extension SceneHost {
                 case .conflict: .conflict
                 default: .commitFailed
                 }
-            if let sender = commit.sender {
-                sessions[sender]?.sink.send(
+            for w in waiters {
+                sessions[w]?.sink.send(
                     .error(CommandError(code, "the command was not recorded: \(error.message)", ref: commit.commandID, underlying: error))
                 )
             }
             recentCommands.removeValue(forKey: commit.commandID)
             if error.code == .fenced {
                 await stop(reason: CommandError(.fenced, "this scene is now hosted elsewhere; reconnect"))
-            } else {
-                await rebuild(reason: "a commit failed: \(error)")
+                return
+            }
+            markForRebuild("a commit failed: \(error)")
+        }
+        if rebuilding && inFlight == 0 { await rebuild() }
+    }
+
+    private func writeSnapshot() {
+        let snapshot = committed.state
+        committed.snapshotWritten()
+        let store = self.store
+        let logger = self.logger
+        Task {
+            do { try await store.writeSnapshot(snapshot) } catch {
+                logger.warning("snapshot failed", metadata: ["version": "\(snapshot.version)", "error": "\(error)"])
             }
         }
     }
 
-    /// Reloads the live state from the ledger and sends everyone `state:full`.
-    func rebuild(reason: String) async {
-        guard !rebuilding, !stopped else { return }
+    /// Stops taking commands; the rebuild runs once every queued append has come back
+    /// (those queued behind a failure fail too, and must not each trigger a rebuild).
+    func markForRebuild(_ reason: String) {
+        if !rebuilding { rebuildReason = reason }
         rebuilding = true
-        logger.warning("rebuilding the live projection from the ledger", metadata: ["reason": "\(reason)"])
+    }
+
+    /// Reloads the live state from the ledger and sends everyone `state:full`.
+    func rebuild() async {
+        guard rebuilding, !stopped else { return }
+        logger.warning("rebuilding the live projection from the ledger", metadata: ["reason": "\(rebuildReason)"])
         var attempt = 0
         while !stopped {
             do {
@@ -191,8 +213,8 @@ extension SceneHost {
                 try? await Task.sleep(for: .milliseconds(min(100 * attempt, 2_000)))
             }
         }
-        // Participants whose join did not survive are joined again from what we know.
         rebuilding = false
+        // Participants whose join did not survive are joined again from what we know.
         for (id, session) in sessions where live.participants[id] == nil {
             submit(
                 [.participantJoined(participant: id, actor: session.participant.actor, role: session.participant.role)],

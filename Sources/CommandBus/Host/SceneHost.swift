@@ -31,14 +31,25 @@ package actor SceneHost: Service {
     /// Only what the ledger has acknowledged.
     var committed: SceneProjector
     var sessions: [UUID: Session] = [:]
-    /// Recently accepted command ids and their acknowledged versions (nil while in flight),
-    /// so a client's retry is answered without re-applying the command.
-    var recentCommands: [UUID: Int64?] = [:]
+    /// Recently accepted command ids, so a client's retry (even from a new connection) is
+    /// answered without applying the command twice.
+    var recentCommands: [UUID: CommandStatus] = [:]
     var recentOrder: [UUID] = []
+    /// Appends queued on the writer and not yet answered.
+    var inFlight = 0
+    /// Set when a commit failed: new commands are refused until the appends already in
+    /// flight have come back and the live state has been rebuilt once from the ledger.
     var rebuilding = false
+    var rebuildReason = ""
     var stopped = false
     let commits: AsyncStream<Commit>
     let commitSink: AsyncStream<Commit>.Continuation
+
+    enum CommandStatus {
+        /// Queued; these sessions want the ack.
+        case inFlight(waiters: [UUID])
+        case committed(version: Int64)
+    }
 
     struct Session {
         var participant: Participant

@@ -11,7 +11,8 @@ package enum ServerMessage: Sendable {
     case error(CommandError)
     /// The whole scene, for a client that joins or falls behind.
     case stateFull(SceneState)
-    /// Events committed at `version` (the last one's), caused by command `ref` when known.
+    /// Events just applied to the live state, which is now at `version` (the last event's),
+    /// caused by command `ref` when known. Sent before the commit; `ack` follows it.
     /// `state` is the state after they were applied: device and participant changes carry
     /// the whole resulting entity from it.
     case stateUpdate(ref: UUID?, version: Int64, events: [SceneEvent], state: SceneState)

@@ -38,8 +38,11 @@ package struct JoinRequest: Sendable, Equatable {
         if let extra = fields.keys.sorted().first(where: { !allowed.contains($0) }) {
             return .failure(CommandError(.unexpectedField, "field \"\(extra)\" is not part of a join message"))
         }
-        guard let sceneText = fields["scene"]?.stringValue else {
-            return .failure(CommandError(.missingField, "field \"scene\" must be a scene id or \"demo\""))
+        guard let sceneValue = fields["scene"] else {
+            return .failure(CommandError(.missingField, "field \"scene\" is required: a scene id or \"demo\""))
+        }
+        guard let sceneText = sceneValue.stringValue else {
+            return .failure(CommandError(.wrongType, "field \"scene\" must be a string: a scene id or \"demo\""))
         }
         let scene: SceneRef
         if sceneText == "demo" {
@@ -49,11 +52,19 @@ package struct JoinRequest: Sendable, Equatable {
         } else {
             return .failure(CommandError(.invalidID, "field \"scene\" must be a scene id (a UUID) or \"demo\""))
         }
-        guard let roleText = fields["role"]?.stringValue, let role = Role(rawValue: roleText) else {
-            return .failure(CommandError(.missingField, "field \"role\" must be \"driver\" or \"observer\""))
+        guard let roleValue = fields["role"] else {
+            return .failure(CommandError(.missingField, "field \"role\" is required: \"driver\" or \"observer\""))
+        }
+        guard let roleText = roleValue.stringValue, let role = Role(rawValue: roleText) else {
+            return .failure(CommandError(.outOfRange, "field \"role\" must be \"driver\" or \"observer\""))
+        }
+        for key in ["name", "media"] where fields[key] != nil && fields[key]?.stringValue == nil {
+            return .failure(CommandError(.wrongType, "field \"\(key)\" must be a string"))
         }
         let name = fields["name"]?.stringValue ?? ""
-        guard name.count <= CommandLimits.nameLength.upperBound, !name.unicodeScalars.contains(where: { $0.value < 0x20 }) else {
+        guard name.count <= CommandLimits.nameLength.upperBound,
+            !name.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) })
+        else {
             return .failure(CommandError(.outOfRange, "field \"name\" must be at most \(CommandLimits.nameLength.upperBound) characters without control characters"))
         }
         var actor: UUID?

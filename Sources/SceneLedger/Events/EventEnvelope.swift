@@ -19,7 +19,8 @@ public struct RecordedEvent: Equatable, Sendable {
     public var payload: [UInt8]
     /// The client's timestamp, milliseconds since the Unix epoch.
     public var clientTimeMillis: Int64
-    /// The server's commit-side timestamp, microseconds since the Unix epoch.
+    /// The server's time when the writer planned the batch (just before its transaction),
+    /// microseconds since the Unix epoch; never earlier than the previous event's.
     public var recordedAtMicros: Int64
     public var prevHash: [UInt8]
     public var hash: [UInt8]

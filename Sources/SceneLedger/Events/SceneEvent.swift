@@ -1,7 +1,7 @@
 public import Foundation
 
 /// Every fact the ledger can record. A closed set: adding a case is a schema change,
-/// documented in `docs/events.md`, and old payload versions keep decoding forever
+/// documented in `docs/ledger.md#event-types`, and old payload versions keep decoding forever
 /// (see `SceneEvent+Payload.swift`).
 public enum SceneEvent: Equatable, Sendable {
     case sceneCreated(name: String)

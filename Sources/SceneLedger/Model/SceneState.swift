@@ -15,7 +15,8 @@ public struct SceneState: Equatable, Sendable {
     public var devices: [UUID: Device]
     public var connections: [UUID: Connection]
     public var participants: [UUID: Participant]
-    /// The latency-probe marker: flipped by every `latency.probed` event.
+    /// The latency-probe counter: every `latency.probed` event adds one, so its parity
+    /// flips the marker the renderer draws.
     public var probeMarker: Int64
 
     public init(sceneID: UUID, name: String = "") {

@@ -133,12 +133,12 @@ extension EmbeddedPostgres {
         full_page_writes = on
         wal_level = replica
         wal_buffers = 16MB
-        wal_compression = on
+        wal_compression = lz4
         wal_writer_delay = 10ms
         commit_delay = 0
         min_wal_size = 256MB
-        max_wal_size = 2GB
-        checkpoint_timeout = 15min
+        max_wal_size = 8GB
+        checkpoint_timeout = 30min
         checkpoint_completion_target = 0.9
 
         # Logging into postgres.log (pg_ctl -l).

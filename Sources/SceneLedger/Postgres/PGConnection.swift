@@ -54,7 +54,7 @@ package actor PGConnection {
             )
         }
         self.handle = handle
-        // Notices (e.g. "relation already exists, skipping") go to our logger, not stderr.
+        // Notices (e.g. "relation already exists, skipping") are informational: keep them off stderr.
         PQsetNoticeProcessor(raw, { _, _ in }, nil)
     }
 

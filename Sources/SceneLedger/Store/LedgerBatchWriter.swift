@@ -47,33 +47,40 @@ actor LedgerBatchWriter {
 
     /// Writes `requests`, returning one result per request, in order.
     func write(_ requests: [AppendRequest]) async -> [Result<AppendResult, LedgerError>] {
+        var failure: LedgerError
         do {
             return try await writeOnce(requests, checkDuplicates: false)
-        } catch let error {
+        } catch {
+            failure = error
             await recover(after: error)
-            if error.isUniqueViolation || error.code == .connection {
-                // A retried command id, or a commit whose outcome is unknown: look up what
-                // is stored and write the rest. Idempotency makes this retry safe.
-                if let results = try? await writeOnce(requests, checkDuplicates: true) { return results }
-            }
-            let scenes = Set(requests.map(\.sceneID))
-            guard scenes.count > 1 else { return requests.map { _ in .failure(error) } }
-            // Isolate the failure: one scene's fencing must not fail another scene's appends.
-            var results: [Result<AppendResult, LedgerError>?] = Array(repeating: nil, count: requests.count)
-            for scene in scenes {
-                let indices = requests.indices.filter { requests[$0].sceneID == scene }
-                let group = indices.map { requests[$0] }
-                let groupResults: [Result<AppendResult, LedgerError>]
-                do {
-                    groupResults = try await writeOnce(group, checkDuplicates: true)
-                } catch let groupError {
-                    await recover(after: groupError)
-                    groupResults = group.map { _ in .failure(groupError) }
-                }
-                for (i, r) in zip(indices, groupResults) { results[i] = r }
-            }
-            return results.map { $0! }
         }
+        if failure.isUniqueViolation || failure.code == .connection {
+            // A retried command id, or a commit whose outcome is unknown: look up what is
+            // stored and write the rest. Idempotency makes this retry safe.
+            do {
+                return try await writeOnce(requests, checkDuplicates: true)
+            } catch {
+                failure = error
+                await recover(after: error)
+            }
+        }
+        let scenes = Set(requests.map(\.sceneID))
+        guard scenes.count > 1 else { return requests.map { _ in .failure(failure) } }
+        // Isolate the failure: one scene's fencing must not fail another scene's appends.
+        var results: [Result<AppendResult, LedgerError>?] = Array(repeating: nil, count: requests.count)
+        for scene in scenes {
+            let indices = requests.indices.filter { requests[$0].sceneID == scene }
+            let group = indices.map { requests[$0] }
+            let groupResults: [Result<AppendResult, LedgerError>]
+            do {
+                groupResults = try await writeOnce(group, checkDuplicates: true)
+            } catch {
+                await recover(after: error)
+                groupResults = group.map { _ in .failure(error) }
+            }
+            for (i, r) in zip(indices, groupResults) { results[i] = r }
+        }
+        return results.map { $0! }
     }
 
     private func recover(after error: LedgerError) async {
@@ -113,7 +120,12 @@ actor LedgerBatchWriter {
 
         for (index, request) in requests.enumerated() {
             if let original = stored[request.commandID] {
-                results[index] = .success(original)
+                results[index] =
+                    original.sceneID == request.sceneID
+                    ? .success(original)
+                    : .failure(
+                        LedgerError(.conflict, "Command \(request.commandID.lowercasedString) was already recorded in another scene")
+                    )
                 continue
             }
             if firstIndexOfCommand[request.commandID] != nil { continue }  // resolved after commit

@@ -61,7 +61,8 @@ package final class LedgerNotifier: Service {
         bump()
     }
 
-    private var isStopped: Bool { state.withLock { $0.stopped } }
+    /// True once the notifier has stopped; subscriptions end rather than poll.
+    package var isStopped: Bool { state.withLock { $0.stopped } }
 
     private func listenLoop() async {
         var backoffMillis: UInt64 = 100

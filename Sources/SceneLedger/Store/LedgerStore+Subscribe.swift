@@ -42,7 +42,10 @@ extension LedgerStore {
                         }
                     }
                     cursor = next
-                    if !more { await notifier.waitForChange(after: seen) }
+                    if !more {
+                        if notifier.isStopped { break }
+                        await notifier.waitForChange(after: seen)
+                    }
                 }
                 continuation.finish()
             } catch {

@@ -20,6 +20,19 @@ package final class LedgerWriter: Service {
     private let wake: AsyncStream<Void>.Continuation
     private let batchWriter: LedgerBatchWriter
     private let logger: Logger
+    private let counters = Mutex(Statistics())
+
+    /// What the writer has done so far.
+    package struct Statistics: Sendable, Equatable {
+        package var batches = 0
+        package var appends = 0
+        package var events = 0
+        package var failedAppends = 0
+
+        package var meanBatchEvents: Double { batches == 0 ? 0 : Double(events) / Double(batches) }
+    }
+
+    package var statistics: Statistics { counters.withLock { $0 } }
 
     package init(conninfo: String, configuration: WriterBatchingConfiguration = .init(), logger: Logger) {
         self.state = Mutex(WriterBatchingStateMachine(configuration: configuration))
@@ -75,6 +88,12 @@ package final class LedgerWriter: Service {
             case .write(let batch):
                 let results = await batchWriter.write(batch.map(\.request))
                 state.withLock { $0.writeCompleted() }
+                counters.withLock { c in
+                    c.batches += 1
+                    c.appends += batch.count
+                    c.events += batch.reduce(0) { $0 + $1.request.events.count }
+                    c.failedAppends += results.reduce(0) { if case .failure = $1 { $0 + 1 } else { $0 } }
+                }
                 for (pending, result) in zip(batch, results) {
                     pending.completion(result)
                 }

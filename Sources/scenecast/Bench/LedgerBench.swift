@@ -13,6 +13,8 @@ struct LedgerBench {
     let latencySeconds: Int
     let historyEvents: Int
     let samples: Int
+    let batching: WriterBatchingConfiguration
+    let concurrency: Int
 
     var store: LedgerStore { session.store }
 
@@ -67,17 +69,19 @@ struct LedgerBench {
     /// Appends `eventsPerRun` pre-built commands with many concurrent submitters.
     func throughput(sceneCount: Int, label: String) async throws -> (Double, [UUID]) {
         let leases = try await newScenes(sceneCount, prefix: "bench throughput")
-        var workload = BenchWorkload(seed: UInt64(sceneCount) &* 7919 &+ UInt64(eventsPerRun))
+        // A fresh seed per run: a repeated one would replay the same command ids, which the
+        // ledger (rightly) treats as retries and does not write again.
+        var workload = BenchWorkload(seed: UInt64.random(in: 0...UInt64.max))
         let sessionID = UUID()
         let requests = (0..<eventsPerRun).map { workload.request(leases[$0 % leases.count], session: sessionID) }
-        let seconds = try await appendAll(requests, label: label, concurrency: 4096)
+        let seconds = try await appendAll(requests, label: label, concurrency: concurrency)
         for lease in leases { await store.releaseLease(lease) }
         return (Double(eventsPerRun) / seconds, leases.map(\.sceneID))
     }
 
     /// Appends every request with `concurrency` submitters; returns the elapsed seconds.
     func appendAll(_ requests: [AppendRequest], label: String, concurrency: Int) async throws -> Double {
-        let writer = LedgerWriter(conninfo: session.conninfo, logger: logger)
+        let writer = LedgerWriter(conninfo: session.conninfo, configuration: batching, logger: logger)
         let runner = Task { try await writer.run() }
         let next = Counter()
         let done = Counter()
@@ -104,7 +108,8 @@ struct LedgerBench {
             throw error
         }
         let seconds = Double(Progress.now() - start) / 1e9
-        progress.finish(Int64(requests.count))
+        let stats = writer.statistics
+        progress.finish(Int64(requests.count), note: "\(stats.batches) batches of \(Format.fixed(stats.meanBatchEvents, 0)) events")
         writer.beginShutdown()
         try await runner.value
         return seconds
@@ -146,10 +151,10 @@ struct LedgerBench {
     func commitLatency() async throws -> Percentiles {
         let leases = try await newScenes(4, prefix: "bench latency")
         let total = offeredRate * latencySeconds
-        var workload = BenchWorkload(seed: 42)
+        var workload = BenchWorkload(seed: UInt64.random(in: 0...UInt64.max))
         let sessionID = UUID()
         let requests = (0..<total).map { workload.request(leases[$0 % leases.count], session: sessionID) }
-        let writer = LedgerWriter(conninfo: session.conninfo, logger: logger)
+        let writer = LedgerWriter(conninfo: session.conninfo, configuration: batching, logger: logger)
         let runner = Task { try await writer.run() }
         let samples = SampleBox()
         let failures = Counter()
@@ -178,7 +183,8 @@ struct LedgerBench {
                 try? await Task.sleep(for: .microseconds(500))
             }
         }
-        progress.finish(Int64(total))
+        let stats = writer.statistics
+        progress.finish(Int64(total), note: "\(stats.batches) batches of \(Format.fixed(stats.meanBatchEvents, 1)) events")
         writer.beginShutdown()
         try await runner.value
         for lease in leases { await store.releaseLease(lease) }
@@ -233,7 +239,7 @@ struct LedgerBench {
         writer.beginShutdown()
         try await runner.value
         let seeded = try await store.headVersion(of: lease.sceneID)
-        var workload = BenchWorkload(seed: 7)
+        var workload = BenchWorkload(seed: UInt64.random(in: 0...UInt64.max))
         let sessionID = UUID()
         let remaining = historyEvents - Int(seeded)
         let chunk = 100_000
@@ -241,7 +247,7 @@ struct LedgerBench {
         while appended < remaining {
             let n = min(chunk, remaining - appended)
             let requests = (0..<n).map { _ in workload.request(lease, session: sessionID) }
-            _ = try await appendAll(requests, label: "history \(appended + n)/\(remaining)", concurrency: 4096)
+            _ = try await appendAll(requests, label: "history \(appended + n)/\(remaining)", concurrency: concurrency)
             appended += n
         }
         try await store.pool.withConnection { c throws(LedgerError) in

@@ -12,7 +12,7 @@ struct BenchCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Ledger throughput against raw COPY, commit latency under load, and state-at-T.",
             discussion: """
-                Final line: ledger: <N> events/s (<R>x raw COPY), p99 commit <X> ms at 5000/s, state-at-T <Y> ms
+                Final line: ledger: <N> events/s (<R>x raw COPY), p99 commit <X> ms at <rate>/s, state-at-T <Y> ms
                 The 1,000,000-event scene for state-at-T is created on the first run and reused afterwards.
                 """
         )
@@ -24,8 +24,14 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(help: "Seconds of the latency run.") var seconds: Int = 6
         @Option(help: "Events in the state-at-T scene.") var historyEvents: Int = 1_000_000
         @Option(help: "Random times materialized for state-at-T.") var samples: Int = 30
+        @Option(help: "Concurrent submitters in the throughput runs.") var concurrency: Int = 4096
+        @Option(name: .customLong("max-batch"), help: "The writer's largest batch, in events.") var maxBatch: Int = 4096
+        @Option(name: .customLong("linger-us"), help: "How long the writer lets a batch fill, in microseconds.") var lingerMicros: Int = 0
 
         func validate() throws {
+            guard concurrency >= 1, maxBatch >= 1, lingerMicros >= 0 else {
+                throw ValidationError("--concurrency and --max-batch take at least 1, --linger-us at least 0.")
+            }
             guard events >= 1_000, runs >= 1, rate >= 100, seconds >= 1, historyEvents >= 10_000, samples >= 1 else {
                 throw ValidationError("Use --events ≥ 1000, --runs ≥ 1, --rate ≥ 100, --seconds ≥ 1, --history-events ≥ 10000, --samples ≥ 1.")
             }
@@ -37,7 +43,9 @@ struct BenchCommand: AsyncParsableCommand {
             do {
                 let bench = LedgerBench(
                     session: session, logger: logger, eventsPerRun: events, runs: runs, offeredRate: rate,
-                    latencySeconds: seconds, historyEvents: historyEvents, samples: samples
+                    latencySeconds: seconds, historyEvents: historyEvents, samples: samples,
+                    batching: WriterBatchingConfiguration(maxBatchEvents: maxBatch, lingerNanos: UInt64(lingerMicros) * 1_000),
+                    concurrency: concurrency
                 )
                 let line = try await bench.run()
                 await session.close()

@@ -5,7 +5,7 @@ import SceneLedger
 struct DatabaseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "db",
-        abstract: "Start, stop or locate the embedded PostgreSQL server.",
+        abstract: "Start or stop the embedded PostgreSQL server (start prints its connection string).",
         subcommands: [Start.self, Stop.self]
     )
 
