@@ -8,7 +8,7 @@ import Glibc
 /// pool. An actor whose `unownedExecutor` is a `ThreadExecutor` runs every one of its
 /// methods on that thread, so its blocking calls block only that thread.
 ///
-/// `@unchecked Sendable`: the job queue is guarded by `lock`/`condition`, and the
+/// `@unchecked Sendable`: the job queue is guarded by `mutex` (with `condition`), and the
 /// thread handle is written once in `init` before any job can be enqueued.
 package final class ThreadExecutor: SerialExecutor, @unchecked Sendable {
     private var mutex = pthread_mutex_t()
