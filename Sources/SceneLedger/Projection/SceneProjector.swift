@@ -19,18 +19,20 @@ package struct SceneProjector: Sendable {
     package private(set) var state: SceneState
     package let policy: SnapshotPolicy
     private var lastSnapshotVersion: Int64
-    private var lastSnapshotTime: Int64
+    /// Scene time the time rule counts from; nil until the scene has an event.
+    private var lastSnapshotTime: Int64?
 
     package init(state: SceneState, policy: SnapshotPolicy, lastSnapshotVersion: Int64? = nil, lastSnapshotTimeMicros: Int64? = nil) {
         self.state = state
         self.policy = policy
         self.lastSnapshotVersion = lastSnapshotVersion ?? state.version
-        self.lastSnapshotTime = lastSnapshotTimeMicros ?? state.sceneTimeMicros
+        self.lastSnapshotTime = lastSnapshotTimeMicros ?? (state.version > 0 ? state.sceneTimeMicros : nil)
     }
 
     /// Folds one committed event in. Returns true when a snapshot of the new state is due.
     package mutating func apply(_ event: RecordedEvent) throws(LedgerError) -> Bool {
         try state.apply(event)
+        if lastSnapshotTime == nil { lastSnapshotTime = state.sceneTimeMicros }
         return snapshotDue
     }
 
@@ -38,12 +40,14 @@ package struct SceneProjector: Sendable {
     @discardableResult
     package mutating func apply(_ event: SceneEvent, version: Int64, recordedAtMicros: Int64) -> Bool {
         state.apply(event, version: version, recordedAtMicros: recordedAtMicros)
+        if lastSnapshotTime == nil { lastSnapshotTime = state.sceneTimeMicros }
         return snapshotDue
     }
 
     package var snapshotDue: Bool {
         guard state.version > lastSnapshotVersion else { return false }
         if state.version - lastSnapshotVersion >= policy.everyEvents { return true }
+        guard let lastSnapshotTime else { return false }
         return state.sceneTimeMicros - lastSnapshotTime >= policy.everySeconds * 1_000_000
     }
 

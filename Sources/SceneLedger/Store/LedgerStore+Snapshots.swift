@@ -18,7 +18,7 @@ extension LedgerStore {
             try await c.query(
                 """
                 INSERT INTO snapshots (scene_id, version, recorded_at, state_hash, codec, state)
-                VALUES ($1, $2, to_timestamp($3::double precision / 1e6) , decode($4, 'hex'), $5, decode($6, 'hex'))
+                VALUES ($1, $2, \(LedgerStore.timestamp(fromMicros: "$3")) , decode($4, 'hex'), $5, decode($6, 'hex'))
                 ON CONFLICT (scene_id, version) DO NOTHING
                 """,
                 [
@@ -38,7 +38,7 @@ extension LedgerStore {
             try await c.withResult(
                 """
                 SELECT version, recorded_at, state_hash, codec, state FROM snapshots
-                WHERE scene_id = $1 AND version <= $2 AND recorded_at <= to_timestamp($3::double precision / 1e6)
+                WHERE scene_id = $1 AND version <= $2 AND recorded_at <= \(LedgerStore.timestamp(fromMicros: "$3"))
                 ORDER BY version DESC LIMIT 1
                 """,
                 [scene.uuidString, String(version), String(min(time, 32_503_680_000_000_000))]

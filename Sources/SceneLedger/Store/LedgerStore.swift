@@ -141,6 +141,12 @@ package final class LedgerStore: Sendable {
 
     // MARK: - Reading events
 
+    /// SQL turning a bigint parameter of Unix microseconds into a timestamptz exactly
+    /// (whole seconds and the remaining microseconds are each exact in float8).
+    static func timestamp(fromMicros parameter: String) -> String {
+        "('epoch'::timestamptz + (\(parameter)::bigint / 1000000) * interval '1 second' + (\(parameter)::bigint % 1000000) * interval '1 microsecond')"
+    }
+
     static let eventColumns = """
         position, scene_id, version, session_id, actor_id, command_id, command_seq, type, schema_version,
         payload, client_time_ms, recorded_at, prev_hash, hash
@@ -157,6 +163,25 @@ package final class LedgerStore: Sendable {
                 WHERE scene_id = $1 AND version > $2 AND version <= $3 ORDER BY version LIMIT $4
                 """,
                 [scene.uuidString, String(afterVersion), String(throughVersion), String(limit)],
+                LedgerStore.decodeEvents
+            )
+        }
+    }
+
+    /// A scene's events recorded at or before time T (microseconds since the Unix epoch),
+    /// after `afterVersion`, in order. `recorded_at` never decreases within a scene, so this
+    /// is a prefix of the scene's history.
+    package func events(scene: UUID, afterVersion: Int64 = 0, recordedUpToMicros time: Int64, limit: Int = 10_000)
+        async throws(LedgerError) -> [RecordedEvent]
+    {
+        try await pool.withConnection { c throws(LedgerError) in
+            try await c.withResult(
+                """
+                SELECT \(LedgerStore.eventColumns) FROM events
+                WHERE scene_id = $1 AND version > $2 AND recorded_at <= \(LedgerStore.timestamp(fromMicros: "$3"))
+                ORDER BY version LIMIT $4
+                """,
+                [scene.uuidString, String(afterVersion), String(time), String(limit)],
                 LedgerStore.decodeEvents
             )
         }
