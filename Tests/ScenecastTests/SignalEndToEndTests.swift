@@ -103,6 +103,9 @@ struct SignalEndToEndTests {
         let (_, full) = try await observer.join(role: "observer", name: "Grace")
         let scene = try demoScene(full)
         let device = try #require(full["devices"]?.arrayValue?.last?["id"]?.stringValue)
+        // Connected participants carry their display names (from the session, not the ledger).
+        let names = Set((full["participants"]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue })
+        #expect(names == ["Ada", "Grace"])
 
         let id = UUID()
         driver.send(command("device:drag", ["deviceId": .string(device), "position": [7.5, 0, -3.25]], id: id))

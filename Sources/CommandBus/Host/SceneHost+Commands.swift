@@ -27,9 +27,12 @@ extension SceneHost {
         // The others hear of the join as a state:update; the joiner gets joined, then
         // state:full (which already includes it), then everything that follows.
         sink.send(.joined(session: session, participant: session, role: role, scene: sceneID))
-        submit(events, commandID: UUID(), sender: nil, session: session, actor: actor, clientTimeMillis: clientTimeMillis)
         sessions[session] = Session(participant: Participant(id: session, actor: actor, role: role), sink: sink, name: name)
-        sink.send(.stateFull(live))
+        submit(
+            events, commandID: UUID(), sender: nil, session: session, actor: actor, clientTimeMillis: clientTimeMillis,
+            notifying: { $0 != session }
+        )
+        sink.send(.stateFull(live, names: sessionNames))
         do {
             try await store.recordSession(id: session, scene: sceneID, actor: actor, name: name, role: role.rawValue)
         } catch {
@@ -96,7 +99,8 @@ extension SceneHost {
 
     /// Folds the events into the live state, tells everyone, and queues the append.
     func submit(
-        _ events: [SceneEvent], commandID: UUID, sender: UUID?, session: UUID, actor: UUID, clientTimeMillis: Int64
+        _ events: [SceneEvent], commandID: UUID, sender: UUID?, session: UUID, actor: UUID, clientTimeMillis: Int64,
+        notifying recipients: (UUID) -> Bool = { _ in true }
     ) {
         guard let lease else { return }
         let expected = live.version
@@ -111,8 +115,10 @@ extension SceneHost {
         for (i, event) in events.enumerated() {
             live.apply(event, version: expected + Int64(i) + 1, recordedAtMicros: max(now, live.sceneTimeMicros))
         }
-        let update = ServerMessage.stateUpdate(ref: sender == nil ? nil : commandID, version: live.version, events: events, state: live)
-        for s in sessions.values { s.sink.send(update) }
+        let update = ServerMessage.stateUpdate(
+            ref: sender == nil ? nil : commandID, version: live.version, events: events, state: live, names: sessionNames
+        )
+        for (id, s) in sessions where recipients(id) { s.sink.send(update) }
         let request = AppendRequest(
             lease: lease, sessionID: session, actorID: actor, commandID: commandID, clientTimeMillis: clientTimeMillis,
             expectedVersion: expected, events: events.map(NewEvent.init)
@@ -121,6 +127,11 @@ extension SceneHost {
         writer.enqueue(request) { result in
             sink.yield(Commit(sender: sender, commandID: commandID, events: events, result: result))
         }
+    }
+
+    /// Display names of the connected participants, for messages to clients.
+    var sessionNames: [UUID: String] {
+        sessions.compactMapValues { $0.name.isEmpty ? nil : $0.name }
     }
 
     private func remember(_ id: UUID, sender: UUID) {
@@ -222,6 +233,7 @@ extension SceneHost {
                 clientTimeMillis: Int64(Date().timeIntervalSince1970 * 1000)
             )
         }
-        for session in sessions.values { session.sink.send(.stateFull(live)) }
+        let names = sessionNames
+        for session in sessions.values { session.sink.send(.stateFull(live, names: names)) }
     }
 }

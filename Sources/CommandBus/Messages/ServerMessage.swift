@@ -10,12 +10,14 @@ package enum ServerMessage: Sendable {
     /// A command was refused.
     case error(CommandError)
     /// The whole scene, for a client that joins or falls behind.
-    case stateFull(SceneState)
+    /// `names` are the display names of connected participants, by participant id: they
+    /// come from the live sessions, never from the ledger (which holds only actor ids).
+    case stateFull(SceneState, names: [UUID: String] = [:])
     /// Events just applied to the live state, which is now at `version` (the last event's),
     /// caused by command `ref` when known. Sent before the commit; `ack` follows it.
     /// `state` is the state after they were applied: device and participant changes carry
     /// the whole resulting entity from it.
-    case stateUpdate(ref: UUID?, version: Int64, events: [SceneEvent], state: SceneState)
+    case stateUpdate(ref: UUID?, version: Int64, events: [SceneEvent], state: SceneState, names: [UUID: String] = [:])
 
     /// The wire `type`.
     package var type: String {
@@ -48,20 +50,36 @@ package enum ServerMessage: Sendable {
             fields["ref"] = error.ref.wireJSON
             fields["code"] = .string(error.code.rawValue)
             fields["message"] = .string(error.message)
-        case .stateFull(let state):
+        case .stateFull(let state, let names):
             fields["scene"] = state.sceneID.wireJSON
             fields["name"] = .string(state.name)
             fields["version"] = .number(Double(state.version))
             fields["sceneTime"] = .number(Double(state.sceneTimeMicros))
             fields["devices"] = .array(Self.sortedByID(state.devices).map(\.wireJSON))
             fields["connections"] = .array(Self.sortedByID(state.connections).map(\.wireJSON))
-            fields["participants"] = .array(Self.sortedByID(state.participants).map(\.wireJSON))
+            fields["participants"] = .array(Self.sortedByID(state.participants).map { Self.named($0.wireJSON, names[$0.id]) })
             fields["probeMarker"] = .number(Double(state.probeMarker))
-        case .stateUpdate(let ref, let version, let events, let state):
+        case .stateUpdate(let ref, let version, let events, let state, let names):
             fields["ref"] = ref.wireJSON
             fields["version"] = .number(Double(version))
-            fields["changes"] = .array(events.map { Self.change($0, in: state) })
+            fields["changes"] = .array(
+                events.map { event in
+                    let change = Self.change(event, in: state)
+                    guard event.type.hasPrefix("participant."), var entry = change.objectValue,
+                        let data = entry["data"], let id = data["id"]?.stringValue.flatMap(UUID.init(uuidString:))
+                    else { return change }
+                    entry["data"] = Self.named(data, names[id])
+                    return .object(entry)
+                }
+            )
         }
+        return .object(fields)
+    }
+
+    /// A participant object with its display name, when the participant is connected.
+    private static func named(_ participant: JSONValue, _ name: String?) -> JSONValue {
+        guard let name, !name.isEmpty, var fields = participant.objectValue else { return participant }
+        fields["name"] = .string(name)
         return .object(fields)
     }
 
