@@ -28,6 +28,7 @@ let package = Package(
         // C libraries, through pkg-config.
         .systemLibrary(name: "CPq", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // Events, scene model, projection and the PostgreSQL store.
         .target(
@@ -55,7 +56,7 @@ let package = Package(
         ),
         .target(
             name: "Renderer",
-            dependencies: ["SceneLedger", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["SceneLedger", "CZlib", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .target(

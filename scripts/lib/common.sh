@@ -6,6 +6,7 @@ SCENECAST_APT_PACKAGES=(
     pkg-config        # SwiftPM finds the C libraries through it
     libpq-dev         # libpq: the ledger's PostgreSQL client
     libzstd-dev       # zstd: snapshot compression
+    zlib1g-dev        # zlib: PNG output
     postgresql        # server binaries (initdb, pg_ctl, postgres) for the embedded server
     util-linux        # runuser: runs PostgreSQL unprivileged when we are root
 )
