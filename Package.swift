@@ -109,6 +109,7 @@ let package = Package(
         .testTarget(
             name: "RendererTests",
             dependencies: ["Renderer", "SceneLedger"],
+            resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

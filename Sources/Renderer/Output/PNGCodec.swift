@@ -2,9 +2,9 @@ import CZlib
 
 extension RendererError.Code {
     /// Bytes that are not a PNG this codec reads (8-bit RGB or RGBA, not interlaced).
-    package static let pngInvalid = Code("png_invalid")
+    package static let pngInvalid = RendererError.Code("png_invalid")
     /// zlib failed to compress.
-    package static let pngEncode = Code("png_encode")
+    package static let pngEncode = RendererError.Code("png_encode")
 }
 
 /// An 8-bit RGBA image, rows top to bottom.
