@@ -25,10 +25,13 @@ struct ServeCommand: AsyncParsableCommand {
     var host: String = "127.0.0.1"
     @Option(help: "Seed (once) and serve a deterministic demo plant with this many devices; join it as scene \"demo\".")
     var demo: Int?
+    @Option(name: .customLong("max-model-mb"), help: "The largest model upload accepted, in MiB.")
+    var maxModelMB: Int = 200
 
     func validate() throws {
         guard (1...65_535).contains(port) else { throw ValidationError("--port takes 1 to 65535.") }
         if let demo, !(1...5_000).contains(demo) { throw ValidationError("--demo takes 1 to 5000 devices.") }
+        guard (1...2_048).contains(maxModelMB) else { throw ValidationError("--max-model-mb takes 1 to 2048.") }
     }
 
     func run() async throws {
@@ -63,7 +66,8 @@ struct ServeCommand: AsyncParsableCommand {
             host: host, port: port,
             .init(
                 store: session.store, hosts: hosts, demoScene: demoScene,
-                database: session.embedded == nil ? "external" : "embedded", logger: logger
+                database: session.embedded == nil ? "external" : "embedded", maxModelBytes: maxModelMB << 20,
+                logger: logger
             )
         )
         let url = "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)/"

@@ -13,6 +13,7 @@ enum ScenecastServer {
         let hosts: SceneHostManager
         let demoScene: UUID?
         let database: String
+        let maxModelBytes: Int
         let logger: Logger
     }
 
@@ -21,6 +22,14 @@ enum ScenecastServer {
         router.middlewares.add(FileMiddleware(publicFolder, searchForIndexHtml: true, logger: deps.logger))
         router.get("/health") { _, _ -> Response in
             try await health(deps)
+        }
+        let models = ModelUpload(store: deps.store, maxBytes: deps.maxModelBytes, logger: deps.logger)
+        router.post("/api/models") { request, _ -> Response in
+            let name = request.uri.queryParameters.get("name") ?? "model.stl"
+            return try await models.upload(request, name: String(name.prefix(200)))
+        }
+        router.get("/api/models") { _, _ -> Response in
+            try await models.list()
         }
         router.ws("/signal") { inbound, outbound, context in
             let session = SignalSession(hosts: deps.hosts, demoScene: deps.demoScene, logger: context.logger)
