@@ -7,6 +7,14 @@ import Glibc
 /// A minimal HTTP/1.1 GET over a socket, enough to read `/health` and `/`.
 enum HTTP {
     static func get(port: Int, path: String) throws -> (status: Int, body: String) {
+        try request(port: port, method: "GET", path: path, body: [])
+    }
+
+    static func post(port: Int, path: String, body: [UInt8]) throws -> (status: Int, body: String) {
+        try request(port: port, method: "POST", path: path, body: body)
+    }
+
+    static func request(port: Int, method: String, path: String, body: [UInt8]) throws -> (status: Int, body: String) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_in()
@@ -17,8 +25,14 @@ enum HTTP {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard rc == 0 else { throw TestFailure("cannot connect to port \(port)") }
-        let request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
-        _ = request.withCString { send(fd, $0, strlen($0), 0) }
+        let head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: \(body.count)\r\n\r\n"
+        let bytes = Array(head.utf8) + body
+        var sent = 0
+        while sent < bytes.count {
+            let n = bytes[sent...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
+            if n <= 0 { break }
+            sent += n
+        }
         var data = [UInt8]()
         var buffer = [UInt8](repeating: 0, count: 65_536)
         while true {

@@ -60,6 +60,18 @@ package enum Command: Equatable, Sendable {
     }
 
     /// A device to add; fields left `nil` take their defaults.
+    /// The uploaded model this command makes a device use, if any.
+    package var referencedAsset: String? {
+        let model: ModelRef? =
+            switch self {
+            case .deviceAdd(let device): device.model
+            case .deviceUpdate(let update): update.model
+            default: nil
+            }
+        if case .asset(let sha) = model { return sha }
+        return nil
+    }
+
     package struct NewDevice: Equatable, Sendable {
         package var id: UUID?
         package var kind: DeviceKind

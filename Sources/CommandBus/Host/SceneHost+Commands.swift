@@ -53,8 +53,9 @@ extension SceneHost {
         await store.endSession(id: session)
     }
 
-    /// Handles one raw message from a participant.
-    package func receive(_ bytes: [UInt8], from session: UUID) {
+    /// Handles one raw message from a participant. The transport awaits each message
+    /// before the next, so one participant's commands keep their order.
+    package func receive(_ bytes: [UInt8], from session: UUID) async {
         guard let sender = sessions[session] else { return }
         let command: ClientCommand
         switch CommandDecoder.decode(bytes) {
@@ -62,6 +63,18 @@ extension SceneHost {
         case .failure(let error):
             sender.sink.send(.error(error))
             return
+        }
+        if let sha = command.body.referencedAsset, !knownAssets.contains(sha) {
+            // Uploaded models live in the ledger's model store; a device may only use one
+            // that is there.
+            let stored = (try? await store.model(sha)) ?? nil
+            guard stored != nil else {
+                sessions[session]?.sink.send(
+                    .error(CommandError(.unknownModel, "no uploaded model has SHA-256 \(sha); upload it with POST /api/models first", ref: command.id))
+                )
+                return
+            }
+            knownAssets.insert(sha)
         }
         receive(command, from: session)
     }

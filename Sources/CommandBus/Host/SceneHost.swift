@@ -41,6 +41,8 @@ package actor SceneHost: Service {
     /// flight have come back and the live state has been rebuilt once from the ledger.
     var rebuilding = false
     var rebuildReason = ""
+    /// Uploaded models known to be stored (content-addressed, so never invalidated).
+    var knownAssets: Set<String> = []
     var stopped = false
     let commits: AsyncStream<Commit>
     let commitSink: AsyncStream<Commit>.Continuation

@@ -32,6 +32,8 @@ package struct CommandError: Error, CustomStringConvertible, Sendable {
         package static let invalidID = Code("invalid_id")
         /// The command names a device the scene does not have.
         package static let unknownDevice = Code("unknown_device")
+        /// A device names an uploaded model (`{"asset": sha256}`) that is not stored.
+        package static let unknownModel = Code("unknown_model")
         /// The scene named in a join does not exist.
         package static let unknownScene = Code("unknown_scene")
         /// The command names a connection the scene does not have.
