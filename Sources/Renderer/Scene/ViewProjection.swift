@@ -46,7 +46,7 @@ package struct ViewProjection: Sendable {
     package func projectedHeightPixels(center: SIMD3<Float>, radius: Float) -> Double {
         let distance = Double(max((dot(center - eye, center - eye)).squareRoot(), 1e-3))
         return LODChain.projectedHeightPixels(
-            radius: Double(radius), distance: distance, fovDegrees: fovYDegrees, viewportHeight: Double(viewportHeight)
+            radius: Double(radius), distance: distance, fovDegrees: fovYDegrees, viewportHeight: viewportHeight
         )
     }
 }
