@@ -1,0 +1,263 @@
+import CEGL
+package import Logging
+import SceneLedger
+
+/// An offscreen OpenGL ES 3 context on a dedicated thread.
+///
+/// The actor's executor is a `ThreadExecutor`: every method runs on one OS thread, where
+/// the EGL context is current, and no GL call happens anywhere else. All GL objects are
+/// owned by non-`Sendable` classes stored here, created and released on that thread.
+///
+/// Drawing goes into a framebuffer with depth and (by default) 4× MSAA; reads resolve it
+/// and return `Frame`s whose rows run top to bottom, as RGBA or as I420 converted on the
+/// GPU. Width and height must be even, since I420 halves both.
+///
+/// `close()` (or the last release, through the isolated `deinit`) deletes every GL object
+/// and destroys the EGL context; the thread exits when the actor is released.
+package actor GLContext {
+    private let executor: ThreadExecutor
+    let logger: Logger
+    /// Live GL objects by kind; back to zero after `close()`.
+    let counter = GLObjectCounter()
+
+    private var session: EGLSession?
+    private var framebuffer: GLFramebuffer?
+    private var readback: GLReadback?
+    private var converter: GLI420Converter?
+    private var testPattern: GLTestPattern?
+    private var glInfo: GLInfo?
+    private var maxSize = 0
+    /// The scene time of the frame being drawn.
+    private var sceneTimeMicros: Int64 = 0
+    /// True when the multisampled image has changed since the last resolve.
+    private var needsResolve = true
+
+    nonisolated package var unownedExecutor: UnownedSerialExecutor {
+        executor.asUnownedSerialExecutor()
+    }
+
+    private init(logger: Logger) {
+        executor = ThreadExecutor(name: "gl")
+        self.logger = logger
+    }
+
+    /// Starts the GL thread and creates a context with a `width`×`height` framebuffer.
+    /// `samples` is the MSAA sample count (0 for none), capped at the driver's maximum.
+    /// `platform` forces an EGL platform; nil prefers an NVIDIA device, then surfaceless.
+    package static func make(
+        width: Int, height: Int, samples: Int = 4, platform: GLInfo.Platform? = nil, logger: Logger
+    ) async throws(GLError) -> GLContext {
+        try validate(width: width, height: height, max: nil)
+        guard samples >= 0 else {
+            throw GLError(.invalidArgument, "The MSAA sample count must be 0 or more, not \(samples)")
+        }
+        let context = GLContext(logger: logger)
+        do throws(GLError) {
+            try await context.setUp(width: width, height: height, samples: samples, platform: platform)
+        } catch {
+            await context.close()
+            throw error
+        }
+        return context
+    }
+
+    private func setUp(width: Int, height: Int, samples requested: Int, platform: GLInfo.Platform?) throws(GLError) {
+        let session = try EGLSession(platform: platform, logger: logger)
+        self.session = session
+        var maxSamples: GLint = 0
+        glGetIntegerv(GLenum(GL_MAX_SAMPLES), &maxSamples)
+        var maxRenderbuffer: GLint = 0
+        glGetIntegerv(GLenum(GL_MAX_RENDERBUFFER_SIZE), &maxRenderbuffer)
+        var maxTexture: GLint = 0
+        glGetIntegerv(GLenum(GL_MAX_TEXTURE_SIZE), &maxTexture)
+        maxSize = Int(min(maxRenderbuffer, maxTexture))
+        try Self.validate(width: width, height: height, max: maxSize)
+        let samples = min(requested, Int(maxSamples))
+        if samples < requested {
+            logger.warning("MSAA sample count capped by the driver", metadata: [
+                "requested": "\(requested)", "used": "\(samples)",
+            ])
+        }
+        let info = GLInfo(
+            platform: session.selection.platform,
+            vendor: Self.string(GL_VENDOR), renderer: Self.string(GL_RENDERER), version: Self.string(GL_VERSION),
+            samples: samples)
+        glInfo = info
+        readback = GLReadback(counter: counter)
+        testPattern = try GLTestPattern(counter: counter)
+        converter = try GLI420Converter(counter: counter)
+        framebuffer = try GLFramebuffer(width: width, height: height, samples: samples, counter: counter)
+        try GLError.checkGL("context set-up")
+        logger.info("GL context ready", metadata: [
+            "platform": "\(info.platform.rawValue)", "vendor": "\(info.vendor)", "renderer": "\(info.renderer)",
+            "version": "\(info.version)", "samples": "\(samples)", "egl": "\(session.selection.detail)",
+        ])
+    }
+
+    /// Deletes every GL object and the EGL context. Later calls throw `closed`; the
+    /// thread itself exits when the actor is released. Safe to call more than once.
+    package func close() {
+        releaseGL()
+    }
+
+    /// Runs on the GL thread (an isolated deinit hops to the actor's executor), so GL
+    /// objects are deleted where their context is current; then the thread exits.
+    isolated deinit {
+        releaseGL()
+        executor.shutdown()
+    }
+
+    /// GL objects first, the EGL context (which they need) last.
+    private func releaseGL() {
+        guard session != nil else { return }
+        framebuffer = nil
+        readback = nil
+        converter = nil
+        testPattern = nil
+        session = nil
+    }
+
+    // MARK: - State
+
+    /// Where the context runs: platform, vendor, renderer, version and MSAA samples.
+    package var info: GLInfo {
+        get throws(GLError) {
+            guard let glInfo, session != nil else { throw Self.closedError }
+            return glInfo
+        }
+    }
+
+    /// The framebuffer's size.
+    package var size: (width: Int, height: Int) {
+        get throws(GLError) {
+            let framebuffer = try requireFramebuffer()
+            return (framebuffer.width, framebuffer.height)
+        }
+    }
+
+    /// The number of live GL objects this context made (framebuffers, renderbuffers,
+    /// textures, buffers, programs, shaders). Zero after `close()`.
+    package var liveObjectCount: Int { counter.total }
+
+    /// Live GL objects by kind, omitting kinds at zero.
+    package var liveObjects: [String: Int] { counter.snapshot }
+
+    // MARK: - Drawing
+
+    /// Replaces the framebuffer with one of the new size. Reads already started with
+    /// `readFramePipelined` stay valid and keep their old size.
+    package func resize(width: Int, height: Int) throws(GLError) {
+        let current = try requireFramebuffer()
+        try Self.validate(width: width, height: height, max: maxSize)
+        guard width != current.width || height != current.height else { return }
+        let samples = current.samples
+        framebuffer = nil
+        framebuffer = try GLFramebuffer(width: width, height: height, samples: samples, counter: counter)
+        needsResolve = true
+        try GLError.checkGL("resize to \(width)x\(height)")
+    }
+
+    /// Clears colour (components in 0...1) and depth, starting a frame for `sceneTimeMicros`.
+    package func clear(red: Float, green: Float, blue: Float, alpha: Float = 1, sceneTimeMicros: Int64 = 0) throws(GLError) {
+        let framebuffer = try requireFramebuffer()
+        framebuffer.bindForDrawing()
+        glDepthMask(GLboolean(GL_TRUE))
+        glColorMask(GLboolean(GL_TRUE), GLboolean(GL_TRUE), GLboolean(GL_TRUE), GLboolean(GL_TRUE))
+        glClearColor(red, green, blue, alpha)
+        glClearDepthf(1)
+        glClear(GLbitfield(GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT))
+        self.sceneTimeMicros = sceneTimeMicros
+        needsResolve = true
+        try GLError.checkGL("clear")
+    }
+
+    /// Draws four flat quadrants over the whole frame, split at the middle: top left red
+    /// (255, 0, 0), top right green (0, 255, 0), bottom left blue (0, 0, 255), bottom right
+    /// white; all opaque. "Top" is row 0 of a frame.
+    package func drawTestPattern(sceneTimeMicros: Int64 = 0) throws(GLError) {
+        let framebuffer = try requireFramebuffer()
+        guard let testPattern else { throw Self.closedError }
+        testPattern.draw(into: framebuffer)
+        self.sceneTimeMicros = sceneTimeMicros
+        needsResolve = true
+        try GLError.checkGL("test pattern")
+    }
+
+    // MARK: - Reading frames
+
+    /// Reads the frame drawn so far as RGBA, waiting for the copy to finish.
+    package func readFrameRGBA() throws(GLError) -> Frame {
+        let (readback, request) = try prepareRead(.rgba)
+        let frame = try readback.readNow(request)
+        try GLError.checkGL("RGBA readback")
+        return frame
+    }
+
+    /// Converts the frame drawn so far to I420 on the GPU and reads it, waiting for the copy.
+    package func readFrameI420() throws(GLError) -> Frame {
+        let (readback, request) = try prepareRead(.i420)
+        let frame = try readback.readNow(request)
+        try GLError.checkGL("I420 readback")
+        return frame
+    }
+
+    /// Starts reading the frame drawn so far and returns the frame the *previous*
+    /// pipelined call started (nil on the first call), so the GPU copy overlaps the next
+    /// frame's drawing. Each frame carries its own size and scene time.
+    package func readFramePipelined(_ format: Frame.Format) throws(GLError) -> Frame? {
+        let (readback, request) = try prepareRead(format)
+        let frame = try readback.readPipelined(request)
+        try GLError.checkGL("pipelined \(format.rawValue) readback")
+        return frame
+    }
+
+    /// Resolves MSAA, runs the I420 pass if asked, binds the read framebuffer and
+    /// describes the read.
+    private func prepareRead(_ format: Frame.Format) throws(GLError) -> (GLReadback, GLReadback.Request) {
+        let framebuffer = try requireFramebuffer()
+        guard let readback, let converter else { throw Self.closedError }
+        if needsResolve {
+            framebuffer.resolve()
+            needsResolve = false
+        }
+        switch format {
+        case .rgba:
+            glBindFramebuffer(GLenum(GL_READ_FRAMEBUFFER), framebuffer.resolveFramebuffer)
+            let request = GLReadback.Request(
+                readWidth: framebuffer.width, readHeight: framebuffer.height, flipRows: true,
+                frameWidth: framebuffer.width, frameHeight: framebuffer.height, format: .rgba,
+                sceneTimeMicros: sceneTimeMicros)
+            return (readback, request)
+        case .i420:
+            return (readback, try converter.convert(framebuffer, sceneTimeMicros: sceneTimeMicros))
+        }
+    }
+
+    // MARK: - Helpers
+
+    private func requireFramebuffer() throws(GLError) -> GLFramebuffer {
+        guard session != nil, let framebuffer else { throw Self.closedError }
+        return framebuffer
+    }
+
+    private static var closedError: GLError {
+        GLError(.closed, "The GL context is closed")
+    }
+
+    private static func validate(width: Int, height: Int, max: Int?) throws(GLError) {
+        guard width > 0, height > 0 else {
+            throw GLError(.invalidArgument, "Frame size \(width)x\(height) must be positive")
+        }
+        guard width % 2 == 0, height % 2 == 0 else {
+            throw GLError(.invalidArgument, "Frame size \(width)x\(height) must have an even width and height (I420 halves both)")
+        }
+        if let max, width > max || height > max {
+            throw GLError(.invalidArgument, "Frame size \(width)x\(height) exceeds the driver's limit of \(max)")
+        }
+    }
+
+    private static func string(_ name: Int32) -> String {
+        guard let raw = glGetString(GLenum(name)) else { return "unknown" }
+        return String(cString: raw)
+    }
+}

@@ -1,0 +1,22 @@
+/// What the GL context runs on, for `/health` and the logs.
+package struct GLInfo: Sendable, Equatable, CustomStringConvertible {
+    /// How the EGL display was obtained.
+    package enum Platform: String, Sendable, Equatable {
+        /// `EGL_EXT_platform_device`: a GPU (or software) device with no window system.
+        case device
+        /// Mesa's `EGL_PLATFORM_SURFACELESS_MESA` (llvmpipe on a CPU).
+        case surfaceless
+    }
+
+    package let platform: Platform
+    /// `GL_VENDOR`, `GL_RENDERER` and `GL_VERSION` as the driver reports them.
+    package let vendor: String
+    package let renderer: String
+    package let version: String
+    /// The MSAA sample count in use (0 when multisampling is off).
+    package let samples: Int
+
+    package var description: String {
+        "\(platform.rawValue): \(renderer) (\(vendor)), \(version), \(samples)x MSAA"
+    }
+}
