@@ -29,6 +29,11 @@ let package = Package(
         .systemLibrary(name: "CPq", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // EGL and GLES 3 (the module map links GLESv2 too); Mesa's llvmpipe on CPU.
+        .systemLibrary(
+            name: "CEGL", pkgConfig: "egl",
+            providers: [.apt(["libegl-dev", "libgles-dev", "libegl-mesa0"])]
+        ),
 
         // Events, scene model, projection and the PostgreSQL store.
         .target(
@@ -56,7 +61,7 @@ let package = Package(
         ),
         .target(
             name: "Renderer",
-            dependencies: ["SceneLedger", "CZlib", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["SceneLedger", "CZlib", "CEGL", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -148,12 +148,12 @@ struct GLContextTests {
         await #expect {
             _ = try await GLContext.make(width: 17, height: 14, logger: logger)
         } throws: { error in
-            let error = error as? GLError
+            let error = error as? RendererError
             return error?.code == .invalidArgument && error?.message.contains("even") == true
         }
         let context = try await GLContext.make(width: 16, height: 14, logger: logger)
-        await #expect(throws: GLError.self) { try await context.resize(width: 64, height: 33) }
-        await #expect(throws: GLError.self) { try await context.resize(width: 0, height: 32) }
+        await #expect(throws: RendererError.self) { try await context.resize(width: 64, height: 33) }
+        await #expect(throws: RendererError.self) { try await context.resize(width: 0, height: 32) }
         #expect(try await context.size == (16, 14))
         try await context.clear(red: 0, green: 1, blue: 0)
         #expect(try await context.readFrameI420().bytes.count == 16 * 14 * 3 / 2)
@@ -217,7 +217,7 @@ struct GLContextTests {
         #expect(await context.liveObjectCount == 0)
         await #expect {
             _ = try await context.readFrameRGBA()
-        } throws: { ($0 as? GLError)?.code == .closed }
+        } throws: { ($0 as? RendererError)?.code == .closed }
     }
 
     @Test("a shader that fails to compile maps to a shader error with the driver's log, leaking nothing")
@@ -280,8 +280,8 @@ struct GLContextTests {
 
 extension GLContext {
     /// Compiles a program on the GL thread and returns the error it raised, if any.
-    func compileForTest(fragment: String) -> GLError? {
-        do throws(GLError) {
+    func compileForTest(fragment: String) -> RendererError? {
+        do throws(RendererError) {
             _ = try GLProgram(label: "test", vertex: GLProgram.fullscreenVertexShader, fragment: fragment, counter: counter)
             return nil
         } catch {

@@ -7,6 +7,10 @@ SCENECAST_APT_PACKAGES=(
     libpq-dev         # libpq: the ledger's PostgreSQL client
     libzstd-dev       # zstd: snapshot compression
     zlib1g-dev        # zlib: PNG output
+    libegl-dev        # EGL and GLES 3 headers for the headless renderer
+    libgles-dev
+    libegl-mesa0      # Mesa's EGL, surfaceless platform
+    libgl1-mesa-dri   # llvmpipe, the CPU rasterizer
     postgresql        # server binaries (initdb, pg_ctl, postgres) for the embedded server
     util-linux        # runuser: runs PostgreSQL unprivileged when we are root
 )

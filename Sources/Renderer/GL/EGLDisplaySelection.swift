@@ -15,7 +15,7 @@ struct EGLDisplaySelection {
     let detail: String
 
     /// Chooses a display. `platform` forces one kind; nil picks by what exists.
-    static func choose(platform forced: GLInfo.Platform?, logger: Logger) throws(GLError) -> EGLDisplaySelection {
+    static func choose(platform forced: GLInfo.Platform?, logger: Logger) throws(RendererError) -> EGLDisplaySelection {
         let client = extensions(of: nil)
         let devices = client.contains("EGL_EXT_platform_device") && client.contains("EGL_EXT_device_enumeration")
             ? enumerateDevices() : []
@@ -38,9 +38,9 @@ struct EGLDisplaySelection {
             if surfaceless { candidates.append(.surfaceless) }
         }
 
-        var lastError: GLError?
+        var lastError: RendererError?
         for candidate in candidates {
-            do throws(GLError) {
+            do throws(RendererError) {
                 return try open(candidate)
             } catch {
                 logger.info("EGL display candidate failed", metadata: ["error": "\(error)"])
@@ -48,7 +48,7 @@ struct EGLDisplaySelection {
             }
         }
         let wanted = forced.map { "the \($0.rawValue) platform" } ?? "a device or the surfaceless platform"
-        throw GLError(.noDisplay, "No EGL display is available through \(wanted)", underlying: lastError)
+        throw RendererError(.noDisplay, "No EGL display is available through \(wanted)", underlying: lastError)
     }
 
     private struct Device {
@@ -61,7 +61,7 @@ struct EGLDisplaySelection {
         case surfaceless
     }
 
-    private static func open(_ candidate: Candidate) throws(GLError) -> EGLDisplaySelection {
+    private static func open(_ candidate: Candidate) throws(RendererError) -> EGLDisplaySelection {
         let display: EGLDisplay?
         let platform: GLInfo.Platform
         let detail: String
@@ -76,12 +76,12 @@ struct EGLDisplaySelection {
             detail = "EGL_PLATFORM_SURFACELESS_MESA"
         }
         guard let display else {
-            throw GLError.egl("eglGetPlatformDisplayEXT found no \(platform.rawValue) display", call: "eglGetPlatformDisplayEXT")
+            throw RendererError.egl("eglGetPlatformDisplayEXT found no \(platform.rawValue) display", call: "eglGetPlatformDisplayEXT")
         }
         var major: EGLint = 0
         var minor: EGLint = 0
         guard eglInitialize(display, &major, &minor) == EGLBoolean(EGL_TRUE) else {
-            throw GLError.egl("eglInitialize failed on the \(platform.rawValue) display", call: "eglInitialize")
+            throw RendererError.egl("eglInitialize failed on the \(platform.rawValue) display", call: "eglInitialize")
         }
         return EGLDisplaySelection(display: display, platform: platform, detail: "EGL \(major).\(minor), \(detail)")
     }

@@ -12,29 +12,29 @@ final class EGLSession {
     /// A 1×1 pbuffer, only where the driver lacks `EGL_KHR_surfaceless_context`.
     private let surface: EGLSurface?
 
-    init(platform: GLInfo.Platform?, logger: Logger) throws(GLError) {
+    init(platform: GLInfo.Platform?, logger: Logger) throws(RendererError) {
         let selection = try EGLDisplaySelection.choose(platform: platform, logger: logger)
         let display = selection.display
         guard eglBindAPI(EGLenum(EGL_OPENGL_ES_API)) == EGLBoolean(EGL_TRUE) else {
-            throw GLError.egl("eglBindAPI(EGL_OPENGL_ES_API) failed", call: "eglBindAPI")
+            throw RendererError.egl("eglBindAPI(EGL_OPENGL_ES_API) failed", call: "eglBindAPI")
         }
         let config = try Self.chooseConfig(display)
         let contextAttributes: [EGLint] = [EGL_CONTEXT_MAJOR_VERSION, 3, EGL_CONTEXT_MINOR_VERSION, 0, EGL_NONE]
         guard let context = eglCreateContext(display, config, nil, contextAttributes) else {
-            throw GLError.egl("eglCreateContext could not create an OpenGL ES 3.0 context", call: "eglCreateContext")
+            throw RendererError.egl("eglCreateContext could not create an OpenGL ES 3.0 context", call: "eglCreateContext")
         }
         var surface: EGLSurface?
         if EGLDisplaySelection.extensions(of: display).contains("EGL_KHR_surfaceless_context") == false {
             let attributes: [EGLint] = [EGL_WIDTH, 1, EGL_HEIGHT, 1, EGL_NONE]
             surface = eglCreatePbufferSurface(display, config, attributes)
             if surface == nil {
-                let error = GLError.egl("eglCreatePbufferSurface failed", call: "eglCreatePbufferSurface")
+                let error = RendererError.egl("eglCreatePbufferSurface failed", call: "eglCreatePbufferSurface")
                 eglDestroyContext(display, context)
                 throw error
             }
         }
         guard eglMakeCurrent(display, surface, surface, context) == EGLBoolean(EGL_TRUE) else {
-            let error = GLError.egl("eglMakeCurrent failed", call: "eglMakeCurrent")
+            let error = RendererError.egl("eglMakeCurrent failed", call: "eglMakeCurrent")
             if let surface { eglDestroySurface(display, surface) }
             eglDestroyContext(display, context)
             throw error
@@ -52,7 +52,7 @@ final class EGLSession {
         eglReleaseThread()
     }
 
-    private static func chooseConfig(_ display: EGLDisplay) throws(GLError) -> EGLConfig? {
+    private static func chooseConfig(_ display: EGLDisplay) throws(RendererError) -> EGLConfig? {
         // Pbuffer-capable first (any driver has those); any surface type as a fallback.
         for surfaceType in [EGL_PBUFFER_BIT, -1 /* EGL_DONT_CARE */] {
             let attributes: [EGLint] = [
@@ -67,6 +67,6 @@ final class EGLSession {
                 return config
             }
         }
-        throw GLError.egl("No EGL config supports OpenGL ES 3 with 8-bit RGBA", call: "eglChooseConfig")
+        throw RendererError.egl("No EGL config supports OpenGL ES 3 with 8-bit RGBA", call: "eglChooseConfig")
     }
 }

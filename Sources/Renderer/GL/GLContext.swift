@@ -46,13 +46,13 @@ package actor GLContext {
     /// `platform` forces an EGL platform; nil prefers an NVIDIA device, then surfaceless.
     package static func make(
         width: Int, height: Int, samples: Int = 4, platform: GLInfo.Platform? = nil, logger: Logger
-    ) async throws(GLError) -> GLContext {
+    ) async throws(RendererError) -> GLContext {
         try validate(width: width, height: height, max: nil)
         guard samples >= 0 else {
-            throw GLError(.invalidArgument, "The MSAA sample count must be 0 or more, not \(samples)")
+            throw RendererError(.invalidArgument, "The MSAA sample count must be 0 or more, not \(samples)")
         }
         let context = GLContext(logger: logger)
-        do throws(GLError) {
+        do throws(RendererError) {
             try await context.setUp(width: width, height: height, samples: samples, platform: platform)
         } catch {
             await context.close()
@@ -61,7 +61,7 @@ package actor GLContext {
         return context
     }
 
-    private func setUp(width: Int, height: Int, samples requested: Int, platform: GLInfo.Platform?) throws(GLError) {
+    private func setUp(width: Int, height: Int, samples requested: Int, platform: GLInfo.Platform?) throws(RendererError) {
         let session = try EGLSession(platform: platform, logger: logger)
         self.session = session
         var maxSamples: GLint = 0
@@ -87,7 +87,7 @@ package actor GLContext {
         testPattern = try GLTestPattern(counter: counter)
         converter = try GLI420Converter(counter: counter)
         framebuffer = try GLFramebuffer(width: width, height: height, samples: samples, counter: counter)
-        try GLError.checkGL("context set-up")
+        try RendererError.checkGL("context set-up")
         logger.info("GL context ready", metadata: [
             "platform": "\(info.platform.rawValue)", "vendor": "\(info.vendor)", "renderer": "\(info.renderer)",
             "version": "\(info.version)", "samples": "\(samples)", "egl": "\(session.selection.detail)",
@@ -121,7 +121,7 @@ package actor GLContext {
 
     /// Where the context runs: platform, vendor, renderer, version and MSAA samples.
     package var info: GLInfo {
-        get throws(GLError) {
+        get throws(RendererError) {
             guard let glInfo, session != nil else { throw Self.closedError }
             return glInfo
         }
@@ -129,7 +129,7 @@ package actor GLContext {
 
     /// The framebuffer's size.
     package var size: (width: Int, height: Int) {
-        get throws(GLError) {
+        get throws(RendererError) {
             let framebuffer = try requireFramebuffer()
             return (framebuffer.width, framebuffer.height)
         }
@@ -146,7 +146,7 @@ package actor GLContext {
 
     /// Replaces the framebuffer with one of the new size. Reads already started with
     /// `readFramePipelined` stay valid and keep their old size.
-    package func resize(width: Int, height: Int) throws(GLError) {
+    package func resize(width: Int, height: Int) throws(RendererError) {
         let current = try requireFramebuffer()
         try Self.validate(width: width, height: height, max: maxSize)
         guard width != current.width || height != current.height else { return }
@@ -154,11 +154,11 @@ package actor GLContext {
         framebuffer = nil
         framebuffer = try GLFramebuffer(width: width, height: height, samples: samples, counter: counter)
         needsResolve = true
-        try GLError.checkGL("resize to \(width)x\(height)")
+        try RendererError.checkGL("resize to \(width)x\(height)")
     }
 
     /// Clears colour (components in 0...1) and depth, starting a frame for `sceneTimeMicros`.
-    package func clear(red: Float, green: Float, blue: Float, alpha: Float = 1, sceneTimeMicros: Int64 = 0) throws(GLError) {
+    package func clear(red: Float, green: Float, blue: Float, alpha: Float = 1, sceneTimeMicros: Int64 = 0) throws(RendererError) {
         let framebuffer = try requireFramebuffer()
         framebuffer.bindForDrawing()
         glDepthMask(GLboolean(GL_TRUE))
@@ -168,52 +168,52 @@ package actor GLContext {
         glClear(GLbitfield(GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT))
         self.sceneTimeMicros = sceneTimeMicros
         needsResolve = true
-        try GLError.checkGL("clear")
+        try RendererError.checkGL("clear")
     }
 
     /// Draws four flat quadrants over the whole frame, split at the middle: top left red
     /// (255, 0, 0), top right green (0, 255, 0), bottom left blue (0, 0, 255), bottom right
     /// white; all opaque. "Top" is row 0 of a frame.
-    package func drawTestPattern(sceneTimeMicros: Int64 = 0) throws(GLError) {
+    package func drawTestPattern(sceneTimeMicros: Int64 = 0) throws(RendererError) {
         let framebuffer = try requireFramebuffer()
         guard let testPattern else { throw Self.closedError }
         testPattern.draw(into: framebuffer)
         self.sceneTimeMicros = sceneTimeMicros
         needsResolve = true
-        try GLError.checkGL("test pattern")
+        try RendererError.checkGL("test pattern")
     }
 
     // MARK: - Reading frames
 
     /// Reads the frame drawn so far as RGBA, waiting for the copy to finish.
-    package func readFrameRGBA() throws(GLError) -> Frame {
+    package func readFrameRGBA() throws(RendererError) -> Frame {
         let (readback, request) = try prepareRead(.rgba)
         let frame = try readback.readNow(request)
-        try GLError.checkGL("RGBA readback")
+        try RendererError.checkGL("RGBA readback")
         return frame
     }
 
     /// Converts the frame drawn so far to I420 on the GPU and reads it, waiting for the copy.
-    package func readFrameI420() throws(GLError) -> Frame {
+    package func readFrameI420() throws(RendererError) -> Frame {
         let (readback, request) = try prepareRead(.i420)
         let frame = try readback.readNow(request)
-        try GLError.checkGL("I420 readback")
+        try RendererError.checkGL("I420 readback")
         return frame
     }
 
     /// Starts reading the frame drawn so far and returns the frame the *previous*
     /// pipelined call started (nil on the first call), so the GPU copy overlaps the next
     /// frame's drawing. Each frame carries its own size and scene time.
-    package func readFramePipelined(_ format: Frame.Format) throws(GLError) -> Frame? {
+    package func readFramePipelined(_ format: Frame.Format) throws(RendererError) -> Frame? {
         let (readback, request) = try prepareRead(format)
         let frame = try readback.readPipelined(request)
-        try GLError.checkGL("pipelined \(format.rawValue) readback")
+        try RendererError.checkGL("pipelined \(format.rawValue) readback")
         return frame
     }
 
     /// Resolves MSAA, runs the I420 pass if asked, binds the read framebuffer and
     /// describes the read.
-    private func prepareRead(_ format: Frame.Format) throws(GLError) -> (GLReadback, GLReadback.Request) {
+    private func prepareRead(_ format: Frame.Format) throws(RendererError) -> (GLReadback, GLReadback.Request) {
         let framebuffer = try requireFramebuffer()
         guard let readback, let converter else { throw Self.closedError }
         if needsResolve {
@@ -235,24 +235,24 @@ package actor GLContext {
 
     // MARK: - Helpers
 
-    private func requireFramebuffer() throws(GLError) -> GLFramebuffer {
+    private func requireFramebuffer() throws(RendererError) -> GLFramebuffer {
         guard session != nil, let framebuffer else { throw Self.closedError }
         return framebuffer
     }
 
-    private static var closedError: GLError {
-        GLError(.closed, "The GL context is closed")
+    private static var closedError: RendererError {
+        RendererError(.closed, "The GL context is closed")
     }
 
-    private static func validate(width: Int, height: Int, max: Int?) throws(GLError) {
+    private static func validate(width: Int, height: Int, max: Int?) throws(RendererError) {
         guard width > 0, height > 0 else {
-            throw GLError(.invalidArgument, "Frame size \(width)x\(height) must be positive")
+            throw RendererError(.invalidArgument, "Frame size \(width)x\(height) must be positive")
         }
         guard width % 2 == 0, height % 2 == 0 else {
-            throw GLError(.invalidArgument, "Frame size \(width)x\(height) must have an even width and height (I420 halves both)")
+            throw RendererError(.invalidArgument, "Frame size \(width)x\(height) must have an even width and height (I420 halves both)")
         }
         if let max, width > max || height > max {
-            throw GLError(.invalidArgument, "Frame size \(width)x\(height) exceeds the driver's limit of \(max)")
+            throw RendererError(.invalidArgument, "Frame size \(width)x\(height) exceeds the driver's limit of \(max)")
         }
     }
 

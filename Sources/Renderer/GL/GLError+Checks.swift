@@ -1,9 +1,9 @@
 import CEGL
 
-extension GLError {
+extension RendererError {
     /// Drains `glGetError` and throws the first error, naming the operation that raised it.
     /// Called once per public operation, at the boundary, not after every GL call.
-    static func checkGL(_ operation: String) throws(GLError) {
+    static func checkGL(_ operation: String) throws(RendererError) {
         var first: GLenum = GLenum(GL_NO_ERROR)
         // GL may queue several flags; drain them all so the next check starts clean.
         for _ in 0..<16 {
@@ -12,15 +12,15 @@ extension GLError {
             if first == GLenum(GL_NO_ERROR) { first = status }
         }
         if first != GLenum(GL_NO_ERROR) {
-            throw GLError(.gl, "OpenGL reported \(glErrorName(first)) during \(operation)",
+            throw RendererError(.gl, "OpenGL reported \(glErrorName(first)) during \(operation)",
                           underlying: GLStatus(call: operation, status: first))
         }
     }
 
     /// An EGL failure, with `eglGetError` as the cause.
-    static func egl(_ message: String, call: String) -> GLError {
+    static func egl(_ message: String, call: String) -> RendererError {
         let status = UInt32(bitPattern: eglGetError())
-        return GLError(.egl, "\(message): \(eglErrorName(status))", underlying: GLStatus(call: call, status: status))
+        return RendererError(.egl, "\(message): \(eglErrorName(status))", underlying: GLStatus(call: call, status: status))
     }
 
     static func glErrorName(_ status: GLenum) -> String {
@@ -52,7 +52,7 @@ extension GLError {
     }
 
     /// Throws when the bound draw framebuffer is incomplete.
-    static func checkFramebuffer(_ what: String) throws(GLError) {
+    static func checkFramebuffer(_ what: String) throws(RendererError) {
         let status = glCheckFramebufferStatus(GLenum(GL_FRAMEBUFFER))
         guard status == GLenum(GL_FRAMEBUFFER_COMPLETE) else {
             let name: String = switch Int32(bitPattern: status) {
@@ -63,7 +63,7 @@ extension GLError {
             case GL_FRAMEBUFFER_INCOMPLETE_MULTISAMPLE: "GL_FRAMEBUFFER_INCOMPLETE_MULTISAMPLE"
             default: "status 0x\(String(status, radix: 16))"
             }
-            throw GLError(.framebuffer, "The \(what) framebuffer is incomplete: \(name)",
+            throw RendererError(.framebuffer, "The \(what) framebuffer is incomplete: \(name)",
                           underlying: GLStatus(call: "glCheckFramebufferStatus", status: status))
         }
     }

@@ -24,7 +24,7 @@ final class GLFramebuffer {
     private let renderbuffers: [GLuint]
     private let counter: GLObjectCounter
 
-    init(width: Int, height: Int, samples: Int, counter: GLObjectCounter) throws(GLError) {
+    init(width: Int, height: Int, samples: Int, counter: GLObjectCounter) throws(RendererError) {
         self.width = width
         self.height = height
         self.samples = samples
@@ -61,7 +61,7 @@ final class GLFramebuffer {
         glBindFramebuffer(GLenum(GL_FRAMEBUFFER), resolveFramebuffer)
         glFramebufferTexture2D(GLenum(GL_FRAMEBUFFER), GLenum(GL_COLOR_ATTACHMENT0), GLenum(GL_TEXTURE_2D), texture, 0)
         if let multisampleFramebuffer {
-            try GLError.checkFramebuffer("resolve")
+            try RendererError.checkFramebuffer("resolve")
             glBindRenderbuffer(GLenum(GL_RENDERBUFFER), names[0])
             glRenderbufferStorageMultisample(GLenum(GL_RENDERBUFFER), GLsizei(samples), GLenum(GL_RGBA8), w, h)
             glBindRenderbuffer(GLenum(GL_RENDERBUFFER), names[1])
@@ -69,12 +69,12 @@ final class GLFramebuffer {
             glBindFramebuffer(GLenum(GL_FRAMEBUFFER), multisampleFramebuffer)
             glFramebufferRenderbuffer(GLenum(GL_FRAMEBUFFER), GLenum(GL_COLOR_ATTACHMENT0), GLenum(GL_RENDERBUFFER), names[0])
             glFramebufferRenderbuffer(GLenum(GL_FRAMEBUFFER), GLenum(GL_DEPTH_ATTACHMENT), GLenum(GL_RENDERBUFFER), names[1])
-            try GLError.checkFramebuffer("\(samples)x multisampled")
+            try RendererError.checkFramebuffer("\(samples)x multisampled")
         } else {
             glBindRenderbuffer(GLenum(GL_RENDERBUFFER), names[0])
             glRenderbufferStorage(GLenum(GL_RENDERBUFFER), GLenum(GL_DEPTH_COMPONENT24), w, h)
             glFramebufferRenderbuffer(GLenum(GL_FRAMEBUFFER), GLenum(GL_DEPTH_ATTACHMENT), GLenum(GL_RENDERBUFFER), names[0])
-            try GLError.checkFramebuffer("single-sample")
+            try RendererError.checkFramebuffer("single-sample")
         }
         glBindRenderbuffer(GLenum(GL_RENDERBUFFER), 0)
         glBindFramebuffer(GLenum(GL_FRAMEBUFFER), 0)

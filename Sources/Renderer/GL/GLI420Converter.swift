@@ -33,7 +33,7 @@ final class GLI420Converter {
         private(set) var texture: GLuint = 0
         private let counter: GLObjectCounter
 
-        init(width: Int, height: Int, counter: GLObjectCounter) throws(GLError) {
+        init(width: Int, height: Int, counter: GLObjectCounter) throws(RendererError) {
             self.width = width
             self.height = height
             self.counter = counter
@@ -48,7 +48,7 @@ final class GLI420Converter {
             counter.created(.framebuffer)
             glBindFramebuffer(GLenum(GL_FRAMEBUFFER), framebuffer)
             glFramebufferTexture2D(GLenum(GL_FRAMEBUFFER), GLenum(GL_COLOR_ATTACHMENT0), GLenum(GL_TEXTURE_2D), texture, 0)
-            try GLError.checkFramebuffer("I420")
+            try RendererError.checkFramebuffer("I420")
             glBindFramebuffer(GLenum(GL_FRAMEBUFFER), 0)
         }
 
@@ -60,7 +60,7 @@ final class GLI420Converter {
         }
     }
 
-    init(counter: GLObjectCounter) throws(GLError) {
+    init(counter: GLObjectCounter) throws(RendererError) {
         self.counter = counter
         program = try GLProgram(label: "I420", vertex: GLProgram.fullscreenVertexShader,
                                 fragment: Self.fragmentShader, counter: counter)
@@ -71,7 +71,7 @@ final class GLI420Converter {
 
     /// Draws the I420 bytes of `source` into the target and leaves the target bound as
     /// the read framebuffer. Returns the read request for `GLReadback`.
-    func convert(_ source: GLFramebuffer, sceneTimeMicros: Int64) throws(GLError) -> GLReadback.Request {
+    func convert(_ source: GLFramebuffer, sceneTimeMicros: Int64) throws(RendererError) -> GLReadback.Request {
         if target?.width != source.width || target?.height != source.height {
             target = nil
             target = try Target(width: source.width, height: source.height, counter: counter)

@@ -4,13 +4,13 @@ import SceneLedger
 /// A linked GLSL ES 3.00 program.
 ///
 /// Not `Sendable`: created and released on the GL thread inside `GLContext`. Compile and
-/// link failures become `GLError.shader` with the driver's info log.
+/// link failures become `RendererError.shader` with the driver's info log.
 final class GLProgram {
     let name: GLuint
     let label: String
     private let counter: GLObjectCounter
 
-    init(label: String, vertex: String, fragment: String, counter: GLObjectCounter) throws(GLError) {
+    init(label: String, vertex: String, fragment: String, counter: GLObjectCounter) throws(RendererError) {
         let vertexShader = try Self.compile(vertex, type: GLenum(GL_VERTEX_SHADER), label: label, counter: counter)
         defer { Self.deleteShader(vertexShader, counter: counter) }
         let fragmentShader = try Self.compile(fragment, type: GLenum(GL_FRAGMENT_SHADER), label: label, counter: counter)
@@ -18,7 +18,7 @@ final class GLProgram {
 
         let program = glCreateProgram()
         guard program != 0 else {
-            throw GLError(.shader, "glCreateProgram failed for the \(label) program")
+            throw RendererError(.shader, "glCreateProgram failed for the \(label) program")
         }
         counter.created(.program)
         glAttachShader(program, vertexShader)
@@ -32,7 +32,7 @@ final class GLProgram {
             let log = Self.infoLog(program, isProgram: true)
             glDeleteProgram(program)
             counter.deleted(.program)
-            throw GLError(.shader, "The \(label) program failed to link", underlying: CErrorMessage(log))
+            throw RendererError(.shader, "The \(label) program failed to link", underlying: CErrorMessage(log))
         }
         self.name = program
         self.label = label
@@ -59,11 +59,11 @@ final class GLProgram {
         glGetUniformLocation(name, uniformName)
     }
 
-    private static func compile(_ source: String, type: GLenum, label: String, counter: GLObjectCounter) throws(GLError) -> GLuint {
+    private static func compile(_ source: String, type: GLenum, label: String, counter: GLObjectCounter) throws(RendererError) -> GLuint {
         let stage = type == GLenum(GL_VERTEX_SHADER) ? "vertex" : "fragment"
         let shader = glCreateShader(type)
         guard shader != 0 else {
-            throw GLError(.shader, "glCreateShader failed for the \(label) \(stage) shader")
+            throw RendererError(.shader, "glCreateShader failed for the \(label) \(stage) shader")
         }
         counter.created(.shader)
         source.withCString { text in
@@ -76,7 +76,7 @@ final class GLProgram {
         guard compiled == GL_TRUE else {
             let log = infoLog(shader, isProgram: false)
             deleteShader(shader, counter: counter)
-            throw GLError(.shader, "The \(label) \(stage) shader failed to compile", underlying: CErrorMessage(log))
+            throw RendererError(.shader, "The \(label) \(stage) shader failed to compile", underlying: CErrorMessage(log))
         }
         return shader
     }

@@ -53,14 +53,14 @@ final class GLReadback {
     var hasPending: Bool { pending.contains { $0 != nil } }
 
     /// Reads the bound read framebuffer and returns that frame.
-    func readNow(_ request: Request) throws(GLError) -> Frame {
+    func readNow(_ request: Request) throws(RendererError) -> Frame {
         let slot = capture(request)
         return try collect(slot)
     }
 
     /// Starts reading the bound read framebuffer and returns the frame the previous
     /// pipelined call started, or nil when there was none.
-    func readPipelined(_ request: Request) throws(GLError) -> Frame? {
+    func readPipelined(_ request: Request) throws(RendererError) -> Frame? {
         let slot = capture(request)
         let previous = 1 - slot
         guard pending[previous] != nil else { return nil }  // the first pipelined read
@@ -91,17 +91,17 @@ final class GLReadback {
         return slot
     }
 
-    private func collect(_ slot: Int) throws(GLError) -> Frame {
+    private func collect(_ slot: Int) throws(RendererError) -> Frame {
         guard let request = pending[slot] else {
-            throw GLError(.gl, "No pixel read is pending in buffer \(slot)")
+            throw RendererError(.gl, "No pixel read is pending in buffer \(slot)")
         }
         pending[slot] = nil
         glBindBuffer(GLenum(GL_PIXEL_PACK_BUFFER), buffers[slot])
         defer { glBindBuffer(GLenum(GL_PIXEL_PACK_BUFFER), 0) }
         guard let mapped = glMapBufferRange(GLenum(GL_PIXEL_PACK_BUFFER), 0, GLsizeiptr(request.readBytes),
                                             GLbitfield(GL_MAP_READ_BIT)) else {
-            try GLError.checkGL("glMapBufferRange of the pixel buffer")
-            throw GLError(.gl, "glMapBufferRange returned no memory for a \(request.readBytes)-byte read")
+            try RendererError.checkGL("glMapBufferRange of the pixel buffer")
+            throw RendererError(.gl, "glMapBufferRange returned no memory for a \(request.readBytes)-byte read")
         }
         let source = UnsafeRawBufferPointer(start: mapped, count: request.readBytes)
         let count = request.frameBytes

@@ -9,7 +9,7 @@ final class GLTestPattern {
     private let program: GLProgram
     private let sizeLocation: GLint
 
-    init(counter: GLObjectCounter) throws(GLError) {
+    init(counter: GLObjectCounter) throws(RendererError) {
         program = try GLProgram(label: "test pattern", vertex: GLProgram.fullscreenVertexShader,
                                 fragment: Self.fragmentShader, counter: counter)
         sizeLocation = program.uniform("size")
