@@ -29,7 +29,8 @@ struct Scenecast: AsyncParsableCommand {
             use a private PostgreSQL server kept in --data-dir (default .scenecast).
             """,
         subcommands: [
-            ServeCommand.self, MigrateCommand.self, ScenesCommand.self, VerifyCommand.self, BenchCommand.self,
+            ServeCommand.self, MigrateCommand.self, ScenesCommand.self, VerifyCommand.self, RenderCommand.self,
+            BenchCommand.self,
             DatabaseCommand.self,
         ]
     )

@@ -25,6 +25,9 @@ package actor GLContext {
     private var readback: GLReadback?
     private var converter: GLI420Converter?
     private var testPattern: GLTestPattern?
+    /// The scene renderer's GPU resources (meshes, programs, instance data), owned here so
+    /// they are created and freed on this thread.
+    var gpuScene: GPUScene?
     private var glInfo: GLInfo?
     private var maxSize = 0
     /// The scene time of the frame being drawn.
@@ -169,6 +172,19 @@ package actor GLContext {
         self.sceneTimeMicros = sceneTimeMicros
         needsResolve = true
         try RendererError.checkGL("clear")
+    }
+
+    /// Runs `body` with the frame's framebuffer bound for drawing, starting a frame for
+    /// `sceneTimeMicros`. For drawing code inside this module (the scene renderer).
+    func drawFrame<T>(sceneTimeMicros: Int64, _ body: (_ width: Int, _ height: Int) throws(RendererError) -> T) throws(RendererError) -> T {
+        let framebuffer = try requireFramebuffer()
+        framebuffer.bindForDrawing()
+        let (width, height) = try size
+        let result = try body(width, height)
+        self.sceneTimeMicros = sceneTimeMicros
+        needsResolve = true
+        try RendererError.checkGL("scene frame")
+        return result
     }
 
     /// Draws four flat quadrants over the whole frame, split at the middle: top left red

@@ -4,7 +4,7 @@
 /// lives inside `GLContext` and is touched only on the GL thread.
 final class GLObjectCounter {
     enum Kind: String, CaseIterable {
-        case framebuffer, renderbuffer, texture, buffer, program, shader
+        case framebuffer, renderbuffer, texture, buffer, program, shader, vertexArray
     }
 
     private(set) var live: [Kind: Int] = [:]

@@ -1,0 +1,82 @@
+import CEGL
+
+/// One mesh on the GPU: a vertex array with interleaved positions and normals, indices,
+/// and instance attributes read from the scene's shared instance buffer. Created and
+/// deleted on the GL thread (owned by `GPUScene`, inside `GLContext`).
+final class GPUMesh {
+    let triangleCount: Int
+    private var vertexArray: GLuint = 0
+    private var vertexBuffer: GLuint = 0
+    private var indexBuffer: GLuint = 0
+    private let indexCount: GLsizei
+    private let counter: GLObjectCounter
+
+    init(_ mesh: Mesh, counter: GLObjectCounter) {
+        self.counter = counter
+        triangleCount = mesh.triangleCount
+        indexCount = GLsizei(mesh.indices.count)
+        var interleaved = [Float](repeating: 0, count: mesh.vertexCount * 6)
+        for v in 0..<mesh.vertexCount {
+            for k in 0..<3 {
+                interleaved[v * 6 + k] = mesh.positions[v * 3 + k]
+                interleaved[v * 6 + 3 + k] = mesh.normals[v * 3 + k]
+            }
+        }
+        glGenVertexArrays(1, &vertexArray)
+        counter.created(.vertexArray)
+        glBindVertexArray(vertexArray)
+        glGenBuffers(1, &vertexBuffer)
+        glGenBuffers(1, &indexBuffer)
+        counter.created(.buffer, 2)
+        glBindBuffer(GLenum(GL_ARRAY_BUFFER), vertexBuffer)
+        glBufferData(GLenum(GL_ARRAY_BUFFER), interleaved.count * 4, interleaved, GLenum(GL_STATIC_DRAW))
+        glEnableVertexAttribArray(0)
+        glVertexAttribPointer(0, 3, GLenum(GL_FLOAT), GLboolean(GL_FALSE), 24, nil)
+        glEnableVertexAttribArray(1)
+        glVertexAttribPointer(1, 3, GLenum(GL_FLOAT), GLboolean(GL_FALSE), 24, UnsafeRawPointer(bitPattern: 12))
+        glBindBuffer(GLenum(GL_ELEMENT_ARRAY_BUFFER), indexBuffer)
+        glBufferData(GLenum(GL_ELEMENT_ARRAY_BUFFER), mesh.indices.count * 4, mesh.indices, GLenum(GL_STATIC_DRAW))
+        for location in GLuint(2)...7 {
+            glEnableVertexAttribArray(location)
+            glVertexAttribDivisor(location, 1)
+        }
+        glBindVertexArray(0)
+    }
+
+    deinit {
+        glDeleteVertexArrays(1, &vertexArray)
+        counter.deleted(.vertexArray)
+        var buffers = [vertexBuffer, indexBuffer]
+        glDeleteBuffers(2, &buffers)
+        counter.deleted(.buffer, 2)
+    }
+
+    /// Bytes per instance in the instance buffer: a mat4, a colour and a highlight.
+    static let instanceStride = 21 * 4
+
+    /// Draws `count` instances whose data starts at `offset` bytes in `instances`.
+    func draw(instances: GLuint, offset: Int, count: Int) {
+        guard count > 0 else { return }
+        glBindVertexArray(vertexArray)
+        glBindBuffer(GLenum(GL_ARRAY_BUFFER), instances)
+        let stride = GLsizei(GPUMesh.instanceStride)
+        for column in 0..<4 {
+            glVertexAttribPointer(
+                GLuint(2 + column), 4, GLenum(GL_FLOAT), GLboolean(GL_FALSE), stride,
+                UnsafeRawPointer(bitPattern: offset + column * 16)
+            )
+        }
+        glVertexAttribPointer(6, 4, GLenum(GL_FLOAT), GLboolean(GL_FALSE), stride, UnsafeRawPointer(bitPattern: offset + 64))
+        glVertexAttribPointer(7, 1, GLenum(GL_FLOAT), GLboolean(GL_FALSE), stride, UnsafeRawPointer(bitPattern: offset + 80))
+        glDrawElementsInstanced(GLenum(GL_TRIANGLES), indexCount, GLenum(GL_UNSIGNED_INT), nil, GLsizei(count))
+        glBindVertexArray(0)
+    }
+}
+
+extension InstanceData {
+    /// Appends this instance in the instance buffer's layout.
+    func append(to out: inout [Float]) {
+        out += model.m
+        out += [color.x, color.y, color.z, color.w, highlight]
+    }
+}

@@ -1,0 +1,233 @@
+import CEGL
+import Foundation
+import SceneLedger
+
+/// What one frame drew, for tests, logs and `bench render`.
+package struct RenderStats: Sendable, Equatable {
+    package var drawnTriangles = 0
+    package var visibleDevices = 0
+    package var culledDevices = 0
+    package var drawCalls = 0
+    /// True when the triangle budget forced coarser levels than screen size asked for.
+    package var budgetLimited = false
+}
+
+/// The scene on the GPU: one model per `ModelRef` (with its LOD levels), per-device
+/// instance data kept up to date from `RenderChange`s one entry at a time, and per-frame
+/// culling, level choice and instanced draws. Lives inside `GLContext`, on the GL thread.
+final class GPUScene {
+    struct Model {
+        var levels: [GPUMesh]
+        var triangleCounts: [Int]
+        /// Bounding sphere in model space.
+        var center: SIMD3<Float>
+        var radius: Float
+    }
+
+    struct DeviceEntry {
+        var model: ModelRef
+        var data: InstanceData
+    }
+
+    private let counter: GLObjectCounter
+    private let meshProgram: GLProgram
+    private let gridProgram: GLProgram
+    private let modelSource: @Sendable (ModelRef) -> Mesh?
+    private var models: [ModelRef: Model] = [:]
+    private let tube: GPUMesh
+    private let cone: GPUMesh
+    private let particle: GPUMesh
+    private let ground: GPUMesh
+    private var instanceBuffer: GLuint = 0
+    private(set) var devices: [UUID: DeviceEntry] = [:]
+    /// The state the entries were last synchronized with.
+    private(set) var state: SceneState
+    private var viewer: UUID?
+
+    init(counter: GLObjectCounter, modelSource: @escaping @Sendable (ModelRef) -> Mesh?) throws(RendererError) {
+        self.counter = counter
+        self.modelSource = modelSource
+        meshProgram = try GLProgram(label: "scene mesh", vertex: SceneShaders.meshVertex, fragment: SceneShaders.meshFragment, counter: counter)
+        gridProgram = try GLProgram(label: "ground grid", vertex: SceneShaders.gridVertex, fragment: SceneShaders.gridFragment, counter: counter)
+        var builder = MeshBuilder()
+        builder.cylinder(from: SIMD3(0, 0, 0), to: SIMD3(0, 1, 0), radius: 1, segments: 12)
+        tube = GPUMesh(builder.build(), counter: counter)
+        builder = MeshBuilder()
+        builder.frustum(from: SIMD3(0, 0, 0), to: SIMD3(0, 1, 0), r0: 1, r1: 0, segments: 16)
+        cone = GPUMesh(builder.build(), counter: counter)
+        builder = MeshBuilder()
+        builder.sphere(center: SIMD3(0, 0, 0), radius: 1, segments: 10, rings: 6)
+        particle = GPUMesh(builder.build(), counter: counter)
+        ground = GPUMesh(
+            Mesh(
+                positions: [-1, 0, -1, 1, 0, -1, 1, 0, 1, -1, 0, 1], normals: [0, 1, 0, 0, 1, 0, 0, 1, 0, 0, 1, 0],
+                indices: [0, 2, 1, 0, 3, 2], bounds: Mesh.Bounds(min: SIMD3(-1, 0, -1), max: SIMD3(1, 0, 1))
+            ),
+            counter: counter
+        )
+        glGenBuffers(1, &instanceBuffer)
+        counter.created(.buffer)
+        state = SceneState(sceneID: UUID())
+    }
+
+    deinit {
+        glDeleteBuffers(1, &instanceBuffer)
+        counter.deleted(.buffer)
+    }
+
+    // MARK: - Models
+
+    private func model(_ ref: ModelRef) -> Model {
+        if let cached = models[ref] { return cached }
+        let mesh = modelSource(ref) ?? GPUScene.fallbackMesh(ref)
+        let chain = LODChain(full: mesh)
+        let center = mesh.bounds.center
+        let radius = (mesh.bounds.size * mesh.bounds.size).sum().squareRoot() / 2
+        let model = Model(
+            levels: chain.levels.map { GPUMesh($0, counter: counter) }, triangleCounts: chain.triangleCounts,
+            center: center, radius: radius
+        )
+        models[ref] = model
+        return model
+    }
+
+    /// A built-in model by name; uploaded models the source cannot provide draw as the
+    /// work center until they load.
+    static func fallbackMesh(_ ref: ModelRef) -> Mesh {
+        if case .builtin(let name) = ref, let builtin = BuiltinEquipment(rawValue: name) { return builtin.mesh() }
+        return BuiltinEquipment.workCenter.mesh()
+    }
+
+    // MARK: - Incremental updates
+
+    /// Forgets every device (models stay loaded), before drawing an unrelated state.
+    func reset() {
+        devices.removeAll()
+    }
+
+    /// Brings the instance entries up to `state`, touching only what `changes` name.
+    func apply(_ changes: [RenderChange], state: SceneState, viewer: UUID?) {
+        self.state = state
+        var highlightsChanged = viewer != self.viewer
+        self.viewer = viewer
+        for change in changes {
+            switch change {
+            case .deviceAdded(let id), .deviceChanged(let id):
+                if let device = state.devices[id] { devices[id] = entry(device) }
+            case .deviceRemoved(let id):
+                devices.removeValue(forKey: id)
+            case .highlights:
+                highlightsChanged = true
+            case .connectionAdded, .connectionChanged, .connectionRemoved, .camera, .probe:
+                // Connections are few and drawn from the state each frame.
+                break
+            }
+        }
+        if highlightsChanged {
+            for id in devices.keys { if let device = state.devices[id] { devices[id] = entry(device) } }
+        }
+    }
+
+    private func entry(_ device: Device) -> DeviceEntry {
+        let highlight = SceneInstances.highlights(in: state, viewer: viewer)[device.id]
+        return DeviceEntry(model: device.model, data: SceneInstances.instance(device, highlight: highlight))
+    }
+
+    // MARK: - Drawing
+
+    func draw(_ vp: ViewProjection, sceneTimeMicros: Int64, triangleBudget: Int) throws(RendererError) -> RenderStats {
+        var stats = RenderStats()
+        let bg = SceneStyle.background
+        glClearColor(bg.x, bg.y, bg.z, bg.w)
+        glClearDepthf(1)
+        glDepthMask(GLboolean(GL_TRUE))
+        glClear(GLbitfield(GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT))
+        glEnable(GLenum(GL_DEPTH_TEST))
+        glDepthFunc(GLenum(GL_LEQUAL))
+        glDisable(GLenum(GL_CULL_FACE))
+        glDisable(GLenum(GL_BLEND))
+
+        // The ground first.
+        glUseProgram(gridProgram.name)
+        var matrix = vp.viewProjection.m
+        glUniformMatrix4fv(gridProgram.uniform("uViewProjection"), 1, GLboolean(GL_FALSE), &matrix)
+        glUniform1f(gridProgram.uniform("uExtent"), 400)
+        glEnable(GLenum(GL_POLYGON_OFFSET_FILL))
+        glPolygonOffset(1, 1)
+        drawGround()
+        glDisable(GLenum(GL_POLYGON_OFFSET_FILL))
+
+        // Devices: cull, choose levels, fit the budget, then one instanced draw per level.
+        struct Candidate {
+            var model: ModelRef
+            var data: InstanceData
+            var height: Double
+            var level: Int
+        }
+        var candidates: [Candidate] = []
+        for (_, entry) in devices.sorted(by: { $0.key.uuidString < $1.key.uuidString }) {
+            let model = self.model(entry.model)
+            let world = entry.data.model.transform(model.center)
+            let m = entry.data.model.m
+            let scale = max(
+                (m[0] * m[0] + m[1] * m[1] + m[2] * m[2]).squareRoot(), (m[4] * m[4] + m[5] * m[5] + m[6] * m[6]).squareRoot(),
+                (m[8] * m[8] + m[9] * m[9] + m[10] * m[10]).squareRoot()
+            )
+            let center = SIMD3(world.x, world.y, world.z)
+            let radius = model.radius * scale
+            guard vp.isVisible(center: center, radius: radius) else {
+                stats.culledDevices += 1
+                continue
+            }
+            let height = vp.projectedHeightPixels(center: center, radius: radius)
+            let level = LODChain.level(forProjectedHeightPixels: height, triangleCounts: model.triangleCounts)
+            candidates.append(Candidate(model: entry.model, data: entry.data, height: height, level: level))
+        }
+        stats.visibleDevices = candidates.count
+        let budget = TriangleBudget(maxTriangles: triangleBudget).apply(
+            candidates.map {
+                TriangleBudget.Instance(projectedHeightPixels: $0.height, level: $0.level, levelTriangles: model($0.model).triangleCounts)
+            }
+        )
+        stats.budgetLimited = zip(budget.levels, candidates).contains { $0 != $1.level }
+
+        var groups: [ModelRef: [Int: [InstanceData]]] = [:]
+        for (candidate, level) in zip(candidates, budget.levels) {
+            groups[candidate.model, default: [:]][level, default: []].append(candidate.data)
+        }
+        let scene = SceneInstances(state: state, viewer: viewer, sceneTimeMicros: sceneTimeMicros)
+        var floats: [Float] = []
+        floats.reserveCapacity((candidates.count + scene.tubes.count + scene.arrows.count + scene.particles.count) * 21)
+        var draws: [(mesh: GPUMesh, offset: Int, count: Int)] = []
+        func add(_ mesh: GPUMesh, _ instances: [InstanceData]) {
+            guard !instances.isEmpty else { return }
+            draws.append((mesh, floats.count * 4, instances.count))
+            for instance in instances { instance.append(to: &floats) }
+            stats.drawnTriangles += mesh.triangleCount * instances.count
+        }
+        for ref in groups.keys.sorted(by: { "\($0)" < "\($1)" }) {
+            let model = self.model(ref)
+            for (level, instances) in groups[ref]!.sorted(by: { $0.key < $1.key }) { add(model.levels[level], instances) }
+        }
+        add(tube, scene.tubes)
+        add(cone, scene.arrows)
+        add(particle, scene.particles)
+
+        glUseProgram(meshProgram.name)
+        glUniformMatrix4fv(meshProgram.uniform("uViewProjection"), 1, GLboolean(GL_FALSE), &matrix)
+        glBindBuffer(GLenum(GL_ARRAY_BUFFER), instanceBuffer)
+        glBufferData(GLenum(GL_ARRAY_BUFFER), floats.count * 4, floats, GLenum(GL_STREAM_DRAW))
+        for draw in draws { draw.mesh.draw(instances: instanceBuffer, offset: draw.offset, count: draw.count) }
+        stats.drawCalls = draws.count + 1
+        try RendererError.checkGL("scene draw")
+        return stats
+    }
+
+    /// The ground quad, drawn without instancing.
+    private func drawGround() {
+        var identity = Matrix4.identity.m + [1, 1, 1, 1, 0]
+        glBindBuffer(GLenum(GL_ARRAY_BUFFER), instanceBuffer)
+        glBufferData(GLenum(GL_ARRAY_BUFFER), identity.count * 4, &identity, GLenum(GL_STREAM_DRAW))
+        ground.draw(instances: instanceBuffer, offset: 0, count: 1)
+    }
+}

@@ -1,0 +1,115 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Renderer
+import SceneLedger
+
+struct RenderCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "render",
+        abstract: "Render one view of a scene (or of a demo plant) to a PNG, headless."
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: "The scene to render.") var scene: String?
+    @Option(help: "Render a demo plant of this many devices instead (needs no database).") var demo: Int?
+    @Option(help: "The scene as it was at this time: ISO-8601, or a version as v1234. Default: now.") var at: String?
+    @Option(help: "azimuth,elevation,distance in degrees and metres, around the scene's centre.") var camera: String?
+    @Option(help: "WIDTHxHEIGHT, even numbers.") var size: String = "1280x720"
+    @Option(help: "Where to write the PNG.") var out: String
+
+    func validate() throws {
+        guard (scene == nil) != (demo == nil) else { throw ValidationError("Give either --scene ID or --demo N.") }
+        if let demo, !(1...5_000).contains(demo) { throw ValidationError("--demo takes 1 to 5000 devices.") }
+        _ = try Self.parseSize(size)
+        if let camera { _ = try Self.parseCamera(camera) }
+    }
+
+    static func parseSize(_ text: String) throws -> (Int, Int) {
+        let parts = text.lowercased().split(separator: "x").compactMap { Int($0) }
+        guard parts.count == 2, (16...4096).contains(parts[0]), (16...4096).contains(parts[1]), parts[0] % 2 == 0, parts[1] % 2 == 0
+        else { throw ValidationError("--size must be WIDTHxHEIGHT with even numbers from 16 to 4096, like 1280x720.") }
+        return (parts[0], parts[1])
+    }
+
+    static func parseCamera(_ text: String) throws -> (Double, Double, Double) {
+        let parts = text.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard parts.count == 3, parts.allSatisfy(\.isFinite), (-89...89).contains(parts[1]), parts[2] > 0.5 else {
+            throw ValidationError("--camera must be azimuth,elevation,distance with elevation in -89...89 and distance over 0.5, like 45,35,80.")
+        }
+        return (parts[0], parts[1], parts[2])
+    }
+
+    func run() async throws {
+        let logger = global.makeLogger()
+        let (width, height) = try Self.parseSize(size)
+        let outURL = URL(fileURLWithPath: out)
+        guard FileManager.default.isWritableFile(atPath: outURL.deletingLastPathComponent().path) else {
+            throw CLIError("Cannot write \(out): its folder does not exist or is not writable.")
+        }
+        let state = try await loadState(logger: logger)
+        let view = try camera.map(Self.parseCamera).map { a, e, d in Camera(target: Self.center(of: state), distance: d, azimuth: a, elevation: e, fov: 50) }
+            ?? Self.fit(state)
+        let context = try await GLContext.make(width: width, height: height, logger: logger)
+        let stats = try await context.renderScene(state, camera: view)
+        let frame = try await context.readFrameRGBA()
+        await context.close()
+        let png = try PNGCodec.encode(RGBAImage(width: frame.width, height: frame.height, pixels: frame.bytes))
+        do { try Data(png).write(to: outURL) } catch {
+            throw CLIError("Cannot write \(out): \(error.localizedDescription)")
+        }
+        Terminal.line(
+            "wrote \(out): \(width)x\(height), version \(state.version), \(state.devices.count) devices, \(stats.drawnTriangles) triangles drawn, \(stats.culledDevices) culled"
+        )
+    }
+
+    func loadState(logger: Logger) async throws -> SceneState {
+        if let demo {
+            var state = SceneState(sceneID: DemoScenes.id(devices: demo), name: "Demo plant (\(demo) devices)")
+            let factory = DemoFactory(deviceCount: demo)
+            var version: Int64 = 0
+            for event in factory.devices.map(SceneEvent.deviceAdded) + factory.connections.map(SceneEvent.connectionCreated) {
+                version += 1
+                state.apply(event, version: version, recordedAtMicros: 0)
+            }
+            return state
+        }
+        guard let id = scene.flatMap(UUID.init(uuidString:)) else { throw CLIError("\"\(scene ?? "")\" is not a scene id (a UUID).") }
+        let session = try await database.open(logger: logger)
+        do {
+            guard try await session.store.scene(id) != nil else { throw CLIError("Scene \(id.uuidString.lowercased()) does not exist.") }
+            let state: SceneState
+            if let at {
+                if at.hasPrefix("v"), let version = Int64(at.dropFirst()) {
+                    state = try await session.store.state(scene: id, atVersion: version)
+                } else if let date = ISO8601DateFormatter().date(from: at) {
+                    state = try await session.store.state(scene: id, atTimeMicros: Int64(date.timeIntervalSince1970 * 1_000_000))
+                } else {
+                    throw CLIError("--at \(at) is neither an ISO-8601 time nor a version like v1234.")
+                }
+            } else {
+                state = try await session.store.state(scene: id)
+            }
+            await session.close()
+            return state
+        } catch {
+            await session.close()
+            throw error
+        }
+    }
+
+    static func center(of state: SceneState) -> Vec3 {
+        guard !state.devices.isEmpty else { return .zero }
+        let xs = state.devices.values.map(\.position.x)
+        let zs = state.devices.values.map(\.position.z)
+        return Vec3((xs.min()! + xs.max()!) / 2, 0, (zs.min()! + zs.max()!) / 2)
+    }
+
+    /// A camera that shows the whole plant from the south-east, above.
+    static func fit(_ state: SceneState) -> Camera {
+        let c = center(of: state)
+        let extent = state.devices.values.map { max(abs($0.position.x - c.x), abs($0.position.z - c.z)) }.max() ?? 10
+        return Camera(target: c, distance: max(8, extent * 1.25 + 4), azimuth: 35, elevation: 35, fov: 50)
+    }
+}
