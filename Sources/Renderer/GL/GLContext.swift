@@ -113,6 +113,7 @@ package actor GLContext {
     /// GL objects first, the EGL context (which they need) last.
     private func releaseGL() {
         guard session != nil else { return }
+        gpuScene = nil
         framebuffer = nil
         readback = nil
         converter = nil

@@ -34,4 +34,11 @@ extension GLContext {
             triangleBudget: triangleBudget, models: models
         )
     }
+
+    /// The state hash of what the GPU scene last drew: equal to the command bus projection's
+    /// at the same version (nil before the first frame).
+    package var renderedStateHash: [UInt8]? { gpuScene?.state.stateHash }
+
+    /// Device entries held on the GPU side (for leak checks).
+    package var renderedDeviceCount: Int { gpuScene?.devices.count ?? 0 }
 }

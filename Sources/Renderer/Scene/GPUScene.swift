@@ -112,10 +112,10 @@ final class GPUScene {
         self.viewer = viewer
         for change in changes {
             switch change {
-            case .deviceAdded(let id), .deviceChanged(let id):
-                if let device = state.devices[id] { devices[id] = entry(device) }
-            case .deviceRemoved(let id):
-                devices.removeValue(forKey: id)
+            case .deviceAdded(let id), .deviceChanged(let id), .deviceRemoved(let id):
+                // Changes are coalesced per frame (removed, re-added and removed again
+                // reports each once), so the state, not the change, says what exists.
+                if let device = state.devices[id] { devices[id] = entry(device) } else { devices.removeValue(forKey: id) }
             case .highlights:
                 highlightsChanged = true
             case .connectionAdded, .connectionChanged, .connectionRemoved, .camera, .probe:

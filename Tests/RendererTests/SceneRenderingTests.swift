@@ -1,0 +1,117 @@
+import Foundation
+import Logging
+import Renderer
+import SceneLedger
+import Testing
+
+/// Golden images, GPU/ledger equivalence and leaks of the scene renderer, on whatever EGL
+/// the machine has (llvmpipe in CI).
+@Suite("Scene rendering", .serialized)
+struct SceneRenderingTests {
+    static let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/Golden")
+    let viewer = UUID(uuidString: "00000000-0000-4000-8000-0000000000ee")!
+
+    /// A small plant: two devices and a connection both ways, and a participant.
+    func plant() -> SceneState {
+        var state = SceneState(sceneID: UUID(uuidString: "00000000-0000-4000-8000-000000000001")!)
+        let arm = Device(id: UUID(uuidString: "00000000-0000-4000-8000-00000000000a")!, kind: .robotArm, name: "arm", model: .builtin("robot_arm"), position: Vec3(-2, 0, 0))
+        let cell = Device(id: UUID(uuidString: "00000000-0000-4000-8000-00000000000b")!, kind: .workCenter, name: "cell", model: .builtin("work_center"), position: Vec3(3, 0, 0), rotation: Vec3(0, 30, 0))
+        let events: [SceneEvent] = [
+            .deviceAdded(arm), .deviceAdded(cell),
+            .connectionCreated(Connection(id: UUID(uuidString: "00000000-0000-4000-8000-0000000000c1")!, source: arm.id, target: cell.id, kind: .material, direction: .both)),
+            .participantJoined(participant: viewer, actor: UUID(uuidString: "00000000-0000-4000-8000-0000000000ac")!, role: .driver),
+        ]
+        for (i, e) in events.enumerated() { state.apply(e, version: Int64(i + 1), recordedAtMicros: 1_000_000) }
+        return state
+    }
+
+    let camera = Camera(target: Vec3(0.5, 0.8, 0), distance: 11, azimuth: 20, elevation: 25, fov: 50)
+
+    func render(_ state: SceneState, camera: Camera, budget: Int = 400_000, width: Int = 160, height: Int = 120) async throws -> (RGBAImage, RenderStats) {
+        let context = try await GLContext.make(width: width, height: height, logger: Logger(label: "test.render"))
+        let stats = try await context.renderScene(state, camera: camera, viewer: viewer, triangleBudget: budget)
+        let frame = try await context.readFrameRGBA()
+        await context.close()
+        return (RGBAImage(width: frame.width, height: frame.height, pixels: frame.bytes), stats)
+    }
+
+    /// Compares with the committed fixture; SCENECAST_UPDATE_GOLDEN=1 rewrites it.
+    func expectGolden(_ image: RGBAImage, _ name: String) throws {
+        let url = Self.golden.appendingPathComponent(name)
+        if ProcessInfo.processInfo.environment["SCENECAST_UPDATE_GOLDEN"] == "1" {
+            try Data(try PNGCodec.encode(image)).write(to: url)
+        }
+        let expected = try PNGCodec.decode(Array(try Data(contentsOf: url)))
+        let diff = try #require(ImageDiff(image, expected, channelTolerance: 24))
+        // Rasterizers differ at edges (antialiasing, rounding): allow a few percent there.
+        #expect(diff.within(fraction: 0.04), "\(name): \(diff.differingPixels) of \(diff.totalPixels) pixels differ")
+    }
+
+    @Test("lighting, models, connections and the camera match the golden image")
+    func goldenPlant() async throws {
+        let (image, stats) = try await render(plant(), camera: camera)
+        #expect(stats.visibleDevices == 2)
+        #expect(stats.culledDevices == 0)
+        try expectGolden(image, "plant.png")
+    }
+
+    @Test("the viewer's selection is tinted, and matches its golden image")
+    func goldenSelection() async throws {
+        var state = plant()
+        state.apply(.selectionChanged(participant: viewer, device: UUID(uuidString: "00000000-0000-4000-8000-00000000000b")!), version: 5, recordedAtMicros: 1_000_000)
+        let (plain, _) = try await render(plant(), camera: camera)
+        let (selected, _) = try await render(state, camera: camera)
+        let diff = try #require(ImageDiff(plain, selected, channelTolerance: 24))
+        #expect(diff.differingPixels > 200, "selecting the cell changes its pixels")
+        try expectGolden(selected, "selected.png")
+    }
+
+    @Test("far away, levels of detail switch and the budget holds")
+    func levelOfDetail() async throws {
+        let far = Camera(target: Vec3(0.5, 0.8, 0), distance: 120, azimuth: 20, elevation: 25, fov: 50)
+        let (_, near) = try await render(plant(), camera: camera, width: 1280, height: 960)
+        let (_, distant) = try await render(plant(), camera: far, width: 1280, height: 960)
+        #expect(distant.drawnTriangles < near.drawnTriangles / 4, "coarser levels far away: \(distant.drawnTriangles) vs \(near.drawnTriangles)")
+        let (_, tight) = try await render(plant(), camera: camera, budget: near.drawnTriangles / 3, width: 1280, height: 960)
+        #expect(tight.budgetLimited)
+        #expect(tight.drawnTriangles < near.drawnTriangles)
+        let (image, _) = try await render(plant(), camera: far)
+        try expectGolden(image, "far.png")
+    }
+
+    @Test("the scene on the GPU hashes like the ledger's projection, and 10,000 mutations leak nothing")
+    func equivalenceAndLeaks() async throws {
+        let context = try await GLContext.make(width: 64, height: 48, logger: Logger(label: "test.render"))
+        var projection = RenderProjection(state: SceneState(sceneID: UUID()))
+        var reference = SceneState(sceneID: projection.state.sceneID)
+        var rng = SystemRandomNumberGenerator()
+        let ids = (0..<20).map { _ in UUID() }
+        var version: Int64 = 0
+        var baseline: Int?
+        func apply(_ e: SceneEvent) {
+            version += 1
+            projection.apply(e, version: version, recordedAtMicros: version)
+            reference.apply(e, version: version, recordedAtMicros: version)
+        }
+        for id in ids { apply(.deviceAdded(Device(id: id, kind: .conveyor, name: "c", model: .builtin("conveyor"), position: .zero))) }
+        for i in 0..<10_000 {
+            let id = ids[Int.random(in: 0..<ids.count, using: &rng)]
+            switch i % 10 {
+            case 0: apply(.deviceRemoved(id: id))
+            case 1: apply(.deviceAdded(Device(id: id, kind: .conveyor, name: "c", model: .builtin("conveyor"), position: Vec3(Double(i % 50), 0, 0))))
+            case 2: apply(.connectionCreated(Connection(id: UUID(), source: id, target: ids[0], kind: .data)))
+            default: apply(.deviceMoved(id: id, position: Vec3(Double(i % 37), 0, Double(i % 23))))
+            }
+            if i % 500 == 499 {
+                try await context.renderScene(projection.state, changes: projection.takeChanges(), camera: camera)
+                #expect(try await context.renderedStateHash == reference.stateHash)
+                #expect(await context.renderedDeviceCount == reference.devices.count)
+                let live = await context.liveObjectCount
+                if let baseline { #expect(live == baseline, "GL objects stay constant") } else { baseline = live }
+            }
+        }
+        await context.close()
+        let left = await context.liveObjects.filter { $0.value != 0 }
+        #expect(left.isEmpty, "GL objects left after close: \(left)")
+    }
+}
