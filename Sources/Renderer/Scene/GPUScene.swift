@@ -50,13 +50,13 @@ final class GPUScene {
         meshProgram = try GLProgram(label: "scene mesh", vertex: SceneShaders.meshVertex, fragment: SceneShaders.meshFragment, counter: counter)
         gridProgram = try GLProgram(label: "ground grid", vertex: SceneShaders.gridVertex, fragment: SceneShaders.gridFragment, counter: counter)
         var builder = MeshBuilder()
-        builder.cylinder(from: SIMD3(0, 0, 0), to: SIMD3(0, 1, 0), radius: 1, segments: 12)
+        builder.cylinder(from: SIMD3(0, 0, 0), to: SIMD3(0, 1, 0), radius: 1, segments: 8, caps: false)
         tube = GPUMesh(builder.build(), counter: counter)
         builder = MeshBuilder()
-        builder.frustum(from: SIMD3(0, 0, 0), to: SIMD3(0, 1, 0), r0: 1, r1: 0, segments: 16)
+        builder.frustum(from: SIMD3(0, 0, 0), to: SIMD3(0, 1, 0), r0: 1, r1: 0, segments: 10)
         cone = GPUMesh(builder.build(), counter: counter)
         builder = MeshBuilder()
-        builder.sphere(center: SIMD3(0, 0, 0), radius: 1, segments: 10, rings: 6)
+        builder.sphere(center: SIMD3(0, 0, 0), radius: 1, segments: 6, rings: 3)
         particle = GPUMesh(builder.build(), counter: counter)
         ground = GPUMesh(
             Mesh(

@@ -5,7 +5,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks. Each prints its figures on one final line.",
-        subcommands: [Ledger.self]
+        subcommands: [Ledger.self, Render.self]
     )
 
     struct Ledger: AsyncParsableCommand {
@@ -54,6 +54,24 @@ struct BenchCommand: AsyncParsableCommand {
                 await session.close()
                 throw error
             }
+        }
+    }
+
+    struct Render: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Frame time (render plus I420 readback) of demo plants, triangles drawn, and picking.",
+            discussion: "Final line: render: 720p/100 <A> ms, 720p/1000 <B> ms, 1080p/100 <C> ms, pick <D> ms"
+        )
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "Frames per configuration (medians and p99 over them).") var frames: Int = 60
+
+        func validate() throws {
+            guard frames >= 5 else { throw ValidationError("--frames takes at least 5.") }
+        }
+
+        func run() async throws {
+            let line = try await RenderBench(frames: frames, logger: global.makeLogger("scenecast.bench")).run()
+            Terminal.line(line)
         }
     }
 }

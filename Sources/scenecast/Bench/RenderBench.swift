@@ -1,0 +1,84 @@
+import Foundation
+import Logging
+import Renderer
+import SceneLedger
+
+/// `scenecast bench render`: frame time (render plus readback to I420) for demo plants,
+/// triangles drawn after LOD and culling, and picking time over 1,000 devices.
+struct RenderBench {
+    let frames: Int
+    let logger: Logger
+
+    static func demoState(_ n: Int) -> SceneState {
+        var state = SceneState(sceneID: UUID(), name: "bench \(n)")
+        let factory = DemoFactory(deviceCount: n)
+        var version: Int64 = 0
+        for event in factory.devices.map(SceneEvent.deviceAdded) + factory.connections.map(SceneEvent.connectionCreated) {
+            version += 1
+            state.apply(event, version: version, recordedAtMicros: 1_000_000)
+        }
+        return state
+    }
+
+    /// Median and p99 milliseconds per frame, and the median triangles drawn, while the
+    /// camera orbits the plant (so culling and levels change from frame to frame).
+    func frameTimes(devices: Int, width: Int, height: Int) async throws -> (Percentiles, Int) {
+        let state = Self.demoState(devices)
+        let context = try await GLContext.make(width: width, height: height, logger: logger)
+        let base = RenderCommand.fit(state)
+        var projection = RenderProjection(state: state)
+        try await context.renderScene(state, changes: projection.takeChanges(), camera: base)  // load models and levels
+        _ = try await context.readFrameI420()
+        var times: [Double] = []
+        var triangles: [Double] = []
+        let progress = Progress("render \(width)x\(height), \(devices) devices", total: Int64(frames))
+        for i in 0..<frames {
+            var camera = base
+            camera.azimuth = (base.azimuth + Double(i) * 3).truncatingRemainder(dividingBy: 360)
+            let start = Progress.now()
+            let stats = try await context.renderScene(state, changes: [], camera: camera, sceneTimeMicros: Int64(i) * 33_333)
+            _ = try await context.readFrameI420()
+            times.append(Double(Progress.now() - start) / 1e6)
+            triangles.append(Double(stats.drawnTriangles))
+            progress.update(Int64(i + 1))
+        }
+        progress.finish(Int64(frames))
+        await context.close()
+        return (Percentiles(times), Int(Percentiles(triangles).median))
+    }
+
+    /// Median milliseconds to pick the device under a random pixel among 1,000.
+    func pickTime() -> Percentiles {
+        let state = Self.demoState(1_000)
+        let bvhs = Dictionary(uniqueKeysWithValues: BuiltinEquipment.allCases.map { ($0.rawValue, TriangleBVH(mesh: $0.mesh())) })
+        let picker = MeshPicker { device in
+            if case .builtin(let name) = device.model { return bvhs[name] }
+            return nil
+        }
+        let camera = RenderCommand.fit(state)
+        var rng = SplitMix64(seed: 9)
+        var times: [Double] = []
+        for _ in 0..<500 {
+            let x = rng.nextUnit() * 1280
+            let y = rng.nextUnit() * 720
+            let start = Progress.now()
+            _ = picker.pick(state: state, camera: camera, x: x, y: y, width: 1280, height: 720)
+            times.append(Double(Progress.now() - start) / 1e6)
+        }
+        return Percentiles(times)
+    }
+
+    func run() async throws -> String {
+        var medians: [String: Double] = [:]
+        for (devices, width, height) in [(10, 1280, 720), (100, 1280, 720), (1_000, 1280, 720), (100, 1920, 1080)] {
+            let (times, triangles) = try await frameTimes(devices: devices, width: width, height: height)
+            Terminal.line(
+                "\(height)p/\(devices): median \(Format.fixed(times.median, 1)) ms, p99 \(Format.fixed(times.at(99), 1)) ms, \(Format.count(Int64(triangles))) triangles drawn"
+            )
+            medians["\(height)p/\(devices)"] = times.median
+        }
+        let pick = pickTime()
+        Terminal.line("pick among 1,000 devices: median \(Format.fixed(pick.median, 3)) ms, p99 \(Format.fixed(pick.at(99), 3)) ms")
+        return "render: 720p/100 \(Format.fixed(medians["720p/100"]!, 1)) ms, 720p/1000 \(Format.fixed(medians["720p/1000"]!, 1)) ms, 1080p/100 \(Format.fixed(medians["1080p/100"]!, 1)) ms, pick \(Format.fixed(pick.median, 3)) ms"
+    }
+}
