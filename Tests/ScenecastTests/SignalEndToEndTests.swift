@@ -139,6 +139,48 @@ struct SignalEndToEndTests {
         await store.close()
     }
 
+    @Test("a click at screen coordinates selects the device under it, and one on the sky clears it")
+    func clickPicking() async throws {
+        let db = try await TestDatabase.make()
+        let server = try await ServerProcess(database: db.conninfo, extra: ["--demo", "5"])
+        let client = SignalClient(port: server.port)
+        let (joined, full) = try await client.join(role: "driver")
+        let me = try #require(joined["participant"]?.stringValue)
+        let device = try #require(full["devices"]?.arrayValue?.first)
+        let id = try #require(device["id"]?.stringValue)
+        let coordinates = device["position"]?.arrayValue?.compactMap(\.doubleValue)
+        let position = try #require(coordinates)
+        // Look straight at the device from 8 m, level with its middle.
+        client.send(command("camera:set", [
+            "target": [.number(position[0]), 0.8, .number(position[2])], "distance": 8, "azimuth": 0, "elevation": 5, "fov": 50,
+        ]))
+        _ = try await client.next(type: "ack")
+        client.send(command("device:click", ["x": 640, "y": 360, "width": 1280, "height": 720]))
+        var selected: JSONValue?
+        for _ in 0..<5 {
+            let update = try await client.next(type: "state:update")
+            if let change = update["changes"]?.arrayValue?.first(where: { $0["op"]?.stringValue == "selection.changed" }) {
+                selected = change["data"]
+                break
+            }
+        }
+        #expect(selected?["id"]?.stringValue == me)
+        #expect(selected?["selection"]?.stringValue == id)
+        // The top of the view is sky: the selection clears.
+        client.send(command("device:click", ["x": 640, "y": 2, "width": 1280, "height": 720]))
+        var cleared: JSONValue?
+        for _ in 0..<5 {
+            let update = try await client.next(type: "state:update")
+            if let change = update["changes"]?.arrayValue?.first(where: { $0["op"]?.stringValue == "selection.changed" }) {
+                cleared = change["data"]
+                break
+            }
+        }
+        #expect(cleared?["selection"] == .null)
+        client.close()
+        await server.stop()
+    }
+
     @Test("/health reports the database and the hosted scenes")
     func health() async throws {
         let db = try await TestDatabase.make()

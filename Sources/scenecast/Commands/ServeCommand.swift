@@ -59,7 +59,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let writer = LedgerWriter(conninfo: session.conninfo, logger: logger)
         let hosts = SceneHostManager(
-            store: session.store, writer: writer, picker: BoundsPicker(),
+            store: session.store, writer: writer, picker: BuiltinModelBVHs().picker,
             holder: "\(ProcessInfo.processInfo.hostName):\(getpid())", logger: logger
         )
         let app = ScenecastServer.makeApplication(
