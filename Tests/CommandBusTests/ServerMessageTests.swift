@@ -119,7 +119,7 @@ struct ServerMessageTests {
         #expect(changes.map { $0["op"] } == [
             "device.moved", "device.updated", "connection.removed", "device.removed", "camera.changed", "latency.probed",
         ])
-        #expect(changes[0]["data"] == after.devices[Fixture.robot]!.wireJSON)
+        #expect(changes[0]["data"] == after.devices[Fixture.robot]!.json)
         #expect(changes[0]["data"]?["name"] == "Robot")
         #expect(changes[1]["data"]?["name"] == "Shelf B")
         #expect(changes[1]["data"]?["scale"] == [1, 1, 1])
@@ -143,7 +143,7 @@ struct ServerMessageTests {
         let json = try parsed(.stateUpdate(ref: nil, version: 3, events: events, state: state))
         #expect(json["ref"] == .null)
         let changes = try #require(json["changes"]?.arrayValue)
-        #expect(changes[0]["data"] == added.wireJSON)
+        #expect(changes[0]["data"] == added.json)
         #expect(changes[1]["data"] == ["id": wire(ghost), "position": [3, 2, 1]])
         #expect(changes[2] == ["op": "participant.left", "data": ["id": wire(Fixture.stranger)]])
         #expect(changes[3]["data"]?["kind"] == "power")

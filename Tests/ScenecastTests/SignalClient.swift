@@ -63,7 +63,7 @@ final class SignalClient: Sendable {
     }
 
     /// The next message, or a failure after `seconds`.
-    func next(within seconds: Double = 10) async throws -> JSONValue {
+    func next(within seconds: Double = 30) async throws -> JSONValue {
         let deadline = Date().addingTimeInterval(seconds)
         while true {
             if let message = await inbox.pop() { return message }
@@ -74,7 +74,7 @@ final class SignalClient: Sendable {
     }
 
     /// Skips messages until one of `type` arrives.
-    func next(type: String, within seconds: Double = 10) async throws -> JSONValue {
+    func next(type: String, within seconds: Double = 30) async throws -> JSONValue {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             let message = try await next(within: max(0.1, deadline.timeIntervalSinceNow))

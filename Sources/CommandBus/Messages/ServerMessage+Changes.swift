@@ -17,39 +17,39 @@ extension ServerMessage {
         case .sceneCreated(let name):
             return ["name": .string(name)]
         case .deviceAdded(let device):
-            return (state.devices[device.id] ?? device).wireJSON
+            return (state.devices[device.id] ?? device).json
         case .deviceMoved(let id, let position):
-            return state.devices[id]?.wireJSON ?? ["id": id.wireJSON, "position": position.wireJSON]
+            return state.devices[id]?.json ?? ["id": id.json, "position": position.json]
         case .deviceUpdated(let update):
-            return state.devices[update.id]?.wireJSON ?? update.wireJSON
+            return state.devices[update.id]?.json ?? update.json
         case .deviceRemoved(let id), .connectionRemoved(let id):
-            return ["id": id.wireJSON]
+            return ["id": id.json]
         case .connectionCreated(let connection):
-            return (state.connections[connection.id] ?? connection).wireJSON
+            return (state.connections[connection.id] ?? connection).json
         case .participantJoined(let participant, let actor, let role):
-            return state.participants[participant]?.wireJSON
-                ?? ["id": participant.wireJSON, "actor": actor.wireJSON, "role": .string(role.rawValue)]
+            return state.participants[participant]?.json
+                ?? ["id": participant.json, "actor": actor.json, "role": .string(role.rawValue)]
         case .participantLeft(let participant):
-            return ["id": participant.wireJSON]
+            return ["id": participant.json]
         case .roleChanged(let participant, let role):
-            return state.participants[participant]?.wireJSON
-                ?? ["id": participant.wireJSON, "role": .string(role.rawValue)]
+            return state.participants[participant]?.json
+                ?? ["id": participant.json, "role": .string(role.rawValue)]
         case .cameraChanged(let participant, let camera):
-            return state.participants[participant]?.wireJSON
-                ?? ["id": participant.wireJSON, "camera": camera.wireJSON]
+            return state.participants[participant]?.json
+                ?? ["id": participant.json, "camera": camera.json]
         case .selectionChanged(let participant, let device):
-            return state.participants[participant]?.wireJSON
-                ?? ["id": participant.wireJSON, "selection": device.wireJSON]
+            return state.participants[participant]?.json
+                ?? ["id": participant.json, "selection": device.json]
         case .pointerMoved(let participant, let pointer):
-            return state.participants[participant]?.wireJSON
-                ?? ["id": participant.wireJSON, "pointer": pointer.wireJSON]
+            return state.participants[participant]?.json
+                ?? ["id": participant.json, "pointer": pointer.json]
         case .latencyProbed(let participant, let probe):
             return [
-                "participant": participant.wireJSON, "probe": .string(probe),
+                "participant": participant.json, "probe": .string(probe),
                 "probeMarker": .number(Double(state.probeMarker)),
             ]
         case .actorErased(let actor):
-            return ["actor": actor.wireJSON]
+            return ["actor": actor.json]
         }
     }
 }

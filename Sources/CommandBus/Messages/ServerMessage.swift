@@ -38,29 +38,29 @@ package enum ServerMessage: Sendable {
         var fields: [String: JSONValue] = ["type": .string(type)]
         switch self {
         case .joined(let session, let participant, let role, let scene, let iceServers):
-            fields["session"] = session.wireJSON
-            fields["participant"] = participant.wireJSON
+            fields["session"] = session.json
+            fields["participant"] = participant.json
             fields["role"] = .string(role.rawValue)
-            fields["scene"] = scene.wireJSON
+            fields["scene"] = scene.json
             fields["iceServers"] = .array(iceServers)
         case .ack(let ref, let version):
-            fields["ref"] = ref.wireJSON
+            fields["ref"] = ref.json
             fields["version"] = .number(Double(version))
         case .error(let error):
-            fields["ref"] = error.ref.wireJSON
+            fields["ref"] = error.ref.json
             fields["code"] = .string(error.code.rawValue)
             fields["message"] = .string(error.message)
         case .stateFull(let state, let names):
-            fields["scene"] = state.sceneID.wireJSON
+            fields["scene"] = state.sceneID.json
             fields["name"] = .string(state.name)
             fields["version"] = .number(Double(state.version))
             fields["sceneTime"] = .number(Double(state.sceneTimeMicros))
-            fields["devices"] = .array(Self.sortedByID(state.devices).map(\.wireJSON))
-            fields["connections"] = .array(Self.sortedByID(state.connections).map(\.wireJSON))
-            fields["participants"] = .array(Self.sortedByID(state.participants).map { Self.named($0.wireJSON, names[$0.id]) })
+            fields["devices"] = .array(Self.sortedByID(state.devices).map(\.json))
+            fields["connections"] = .array(Self.sortedByID(state.connections).map(\.json))
+            fields["participants"] = .array(Self.sortedByID(state.participants).map { Self.named($0.json, names[$0.id]) })
             fields["probeMarker"] = .number(Double(state.probeMarker))
         case .stateUpdate(let ref, let version, let events, let state, let names):
-            fields["ref"] = ref.wireJSON
+            fields["ref"] = ref.json
             fields["version"] = .number(Double(version))
             fields["changes"] = .array(
                 events.map { event in

@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 import Crypto
 
 /// The canonical form of a whole scene state, for snapshots and the state hash.
@@ -120,4 +120,18 @@ extension SceneState {
             selection: try f.required("selection").nullableUUID(),
             pointer: pointer)
     }
+}
+
+extension Participant {
+    /// The participant as the canonical state and the wire protocol write it.
+    package var json: JSONValue { SceneState.participantJSON(self) }
+}
+
+extension Pointer {
+    package var json: JSONValue { ["x": .number(x), "y": .number(y)] }
+}
+
+extension Optional where Wrapped == UUID {
+    /// A lowercase UUID string, or null.
+    package var json: JSONValue { map(\.json) ?? .null }
 }
