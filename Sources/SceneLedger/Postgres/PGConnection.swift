@@ -58,6 +58,12 @@ package actor PGConnection {
         PQsetNoticeProcessor(raw, { _, _ in }, nil)
     }
 
+    /// A connection dropped without `close()` still lets its thread exit; the handle is
+    /// freed with the actor (PQfinish is safe on any thread once nothing else uses it).
+    deinit {
+        if ownsExecutor { executor.shutdown() }
+    }
+
     /// Closes the connection and lets the thread exit.
     package func close() {
         handle = nil
