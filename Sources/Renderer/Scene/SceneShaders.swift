@@ -19,8 +19,11 @@ enum SceneShaders {
         void main() {
             mat4 model = mat4(iModel0, iModel1, iModel2, iModel3);
             mat3 linear = mat3(model);
-            // Normals under non-uniform scale: the inverse transpose, per instance.
-            vNormal = transpose(inverse(linear)) * aNormal;
+            // Every transform here is translate · rotate · scale, whose inverse transpose on
+            // a normal is linear · (n / column lengths squared): exact, and far cheaper on a
+            // CPU rasterizer than inverting a matrix per vertex.
+            vec3 scaleSquared = vec3(dot(linear[0], linear[0]), dot(linear[1], linear[1]), dot(linear[2], linear[2]));
+            vNormal = linear * (aNormal / scaleSquared);
             vColor = iColor;
             vHighlight = iHighlight;
             gl_Position = uViewProjection * (model * vec4(aPosition, 1.0));

@@ -7,6 +7,8 @@ import SceneLedger
 /// triangles drawn after LOD and culling, and picking time over 1,000 devices.
 struct RenderBench {
     let frames: Int
+    /// MSAA samples per pixel (0 for none).
+    let samples: Int
     let logger: Logger
 
     static func demoState(_ n: Int) -> SceneState {
@@ -24,7 +26,7 @@ struct RenderBench {
     /// camera orbits the plant (so culling and levels change from frame to frame).
     func frameTimes(devices: Int, width: Int, height: Int) async throws -> (Percentiles, Int) {
         let state = Self.demoState(devices)
-        let context = try await GLContext.make(width: width, height: height, logger: logger)
+        let context = try await GLContext.make(width: width, height: height, samples: samples, logger: logger)
         let base = RenderCommand.fit(state)
         var projection = RenderProjection(state: state)
         try await context.renderScene(state, changes: projection.takeChanges(), camera: base)  // load models and levels
