@@ -58,7 +58,8 @@ struct ModelUploadEndToEndTests {
 
         // A device may use the stored model, and not an unknown one.
         let client = SignalClient(port: server.port)
-        _ = try await client.join(role: "driver")
+        let (_, full) = try await client.join(role: "driver")
+        let scene = try #require(full["scene"]?.stringValue)
         let unknown = UUID()
         client.send(command("device:add", [
             "kind": "custom", "name": "Fixture", "position": [0, 0, 0], "model": ["asset": .string(String(repeating: "0", count: 64))],
@@ -74,5 +75,28 @@ struct ModelUploadEndToEndTests {
         #expect(ack["ref"]?.stringValue == added.uuidString.lowercased())
         client.close()
         await server.stop()
+
+        // The headless renderer draws the scene, the uploaded model included.
+        let png = FileManager.default.temporaryDirectory.appendingPathComponent("render-\(UUID()).png")
+        let render = try ServerProcess.run(["render", "--scene", scene, "--size", "320x240", "--out", png.path, "--database", db.conninfo])
+        #expect(render.status == 0, "\(render.output)")
+        #expect(render.output.contains("4 devices"))
+        let bytes = try Data(contentsOf: png)
+        #expect(bytes.prefix(8) == Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]))
+        #expect(bytes.count > 1_000)
+    }
+
+    @Test("render refuses an unknown scene, a bad size and an unwritable path, in one sentence each")
+    func renderErrors() async throws {
+        let db = try await TestDatabase.make()
+        let unknown = try ServerProcess.run(["render", "--scene", UUID().uuidString, "--out", "/tmp/x.png", "--database", db.conninfo])
+        #expect(unknown.status != 0)
+        #expect(unknown.output.contains("does not exist"))
+        let size = try ServerProcess.run(["render", "--demo", "3", "--size", "641x480", "--out", "/tmp/x.png"])
+        #expect(size.status != 0)
+        #expect(size.output.contains("--size"))
+        let path = try ServerProcess.run(["render", "--demo", "3", "--out", "/nonexistent-folder/x.png"])
+        #expect(path.status != 0)
+        #expect(path.output.contains("Cannot write"))
     }
 }

@@ -48,11 +48,14 @@ struct RenderCommand: AsyncParsableCommand {
         guard FileManager.default.isWritableFile(atPath: outURL.deletingLastPathComponent().path) else {
             throw CLIError("Cannot write \(out): its folder does not exist or is not writable.")
         }
-        let state = try await loadState(logger: logger)
+        let (state, assets) = try await loadState(logger: logger)
         let view = try camera.map(Self.parseCamera).map { a, e, d in Camera(target: Self.center(of: state), distance: d, azimuth: a, elevation: e, fov: 50) }
             ?? Self.fit(state)
         let context = try await GLContext.make(width: width, height: height, logger: logger)
-        let stats = try await context.renderScene(state, camera: view)
+        let stats = try await context.renderScene(state, camera: view, models: { ref in
+            if case .asset(let sha) = ref { return assets[sha] }
+            return nil
+        })
         let frame = try await context.readFrameRGBA()
         await context.close()
         let png = try PNGCodec.encode(RGBAImage(width: frame.width, height: frame.height, pixels: frame.bytes))
@@ -64,7 +67,9 @@ struct RenderCommand: AsyncParsableCommand {
         )
     }
 
-    func loadState(logger: Logger) async throws -> SceneState {
+    /// The scene's state, and the uploaded models its devices use (read from the ledger's
+    /// model store, parsed and placed on the ground).
+    func loadState(logger: Logger) async throws -> (SceneState, [String: Mesh]) {
         if let demo {
             var state = SceneState(sceneID: DemoScenes.id(devices: demo), name: "Demo plant (\(demo) devices)")
             let factory = DemoFactory(deviceCount: demo)
@@ -73,7 +78,7 @@ struct RenderCommand: AsyncParsableCommand {
                 version += 1
                 state.apply(event, version: version, recordedAtMicros: 0)
             }
-            return state
+            return (state, [:])
         }
         guard let id = scene.flatMap(UUID.init(uuidString:)) else { throw CLIError("\"\(scene ?? "")\" is not a scene id (a UUID).") }
         let session = try await database.open(logger: logger)
@@ -91,8 +96,17 @@ struct RenderCommand: AsyncParsableCommand {
             } else {
                 state = try await session.store.state(scene: id)
             }
+            var assets: [String: Mesh] = [:]
+            for device in state.devices.values {
+                guard case .asset(let sha) = device.model, assets[sha] == nil else { continue }
+                do {
+                    assets[sha] = try STLReader.read(bytes: try await session.store.modelBytes(sha)).placedOnGround()
+                } catch {
+                    logger.warning("model not drawn; using a stand-in", metadata: ["sha256": "\(sha)", "error": "\(error)"])
+                }
+            }
             await session.close()
-            return state
+            return (state, assets)
         } catch {
             await session.close()
             throw error
