@@ -1,5 +1,6 @@
 import Foundation
 import Renderer
+import SceneLedger
 import Testing
 
 @Suite("Levels of detail and the triangle budget")
@@ -123,7 +124,7 @@ struct LODTests {
     @Test("the budget holds and the smallest on screen are coarsened first")
     func budgetBinds() {
         // 40 instances from 10 to 790 px tall, shuffled so input order is not size order.
-        var rng = SeededGenerator(state: 7)
+        var rng = SplitMix64(seed: 7)
         let heights = (0..<40).map { Double(10 + 20 * $0) }.shuffled(using: &rng)
         let input = instances(heights)
         let before = input.reduce(0) { $0 + $1.levelTriangles[$1.level] }

@@ -119,7 +119,7 @@ struct MeshPickerTests {
             state.devices[id] = device(id, "ball", at: position, rotation: rotation, scale: Vec3(1, 1 + Double(i % 3) * 0.5, 1))
         }
         let camera = Camera(target: Vec3(0, 0, 0), distance: 110, azimuth: 20, elevation: 35, fov: 60)
-        var rng = SeededGenerator(state: 11)
+        var rng = SplitMix64(seed: 11)
         let pixels = (0..<1000).map { _ in (Double.random(in: 0..<1280, using: &rng), Double.random(in: 0..<720, using: &rng)) }
 
         // Build the shared BVH before timing.

@@ -1,5 +1,6 @@
 import Foundation
 import Renderer
+import SceneLedger
 import Testing
 
 /// Meshes built here for the LOD, BVH and picking tests.
@@ -80,17 +81,6 @@ enum TestMeshes {
     }
 }
 
-/// A small deterministic generator (SplitMix64), so random rays repeat run to run.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 @Suite("A BVH over full-resolution triangles")
 struct TriangleBVHTests {
@@ -124,7 +114,7 @@ struct TriangleBVHTests {
 
     /// Rays from a shell three times the mesh's size towards random points of its box.
     static func randomRays(around mesh: Mesh, count: Int, seed: UInt64) -> [(SIMD3<Float>, SIMD3<Float>)] {
-        var rng = SeededGenerator(state: seed)
+        var rng = SplitMix64(seed: seed)
         let center = mesh.bounds.center
         let reach = Float(mesh.bounds.diagonal) * 1.5
         return (0..<count).map { _ in

@@ -123,19 +123,9 @@ struct EventHistory: Sendable, CustomStringConvertible {
     }
 }
 
-/// A tiny deterministic generator, so a history is a pure function of its seed.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+/// Random values for histories, from the deterministic generator, so a history is a
+/// pure function of its seed.
+extension SplitMix64 {
     mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
 
     /// Mostly "nice" values, sometimes awkward ones (tiny, huge, negative zero, long fractions).

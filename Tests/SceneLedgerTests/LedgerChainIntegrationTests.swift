@@ -100,8 +100,8 @@ struct LedgerChainIntegrationTests {
             UPDATE events SET version = version + 100 WHERE scene_id = '\(scene)' AND version >= 3;
             UPDATE events SET version = version - 99 WHERE scene_id = '\(scene)' AND version >= 103;
             INSERT INTO events SELECT 999999, scene_id, 3, session_id, actor_id, gen_random_uuid(), 0, type,
-                schema_version, '{"forged":true}', client_time_ms, recorded_at, '\\x\(forged.prevHash.map { String(format: "%02x", $0) }.joined())',
-                '\\x\(forged.hash.map { String(format: "%02x", $0) }.joined())' FROM events WHERE scene_id = '\(scene)' AND version = 2
+                schema_version, '{"forged":true}', client_time_ms, recorded_at, '\\x\(Hex.encode(forged.prevHash))',
+                '\\x\(Hex.encode(forged.hash))' FROM events WHERE scene_id = '\(scene)' AND version = 2
             """
         )
         let r = try await report(db, scene)

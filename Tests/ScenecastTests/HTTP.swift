@@ -1,4 +1,5 @@
 import Foundation
+import ScenecastTestSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -15,16 +16,8 @@ enum HTTP {
     }
 
     static func request(port: Int, method: String, path: String, body: [UInt8]) throws -> (status: Int, body: String) {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard let fd = ServerProcess.connectedSocket(port: port) else { throw TestFailure("cannot connect to port \(port)") }
         defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        let rc = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard rc == 0 else { throw TestFailure("cannot connect to port \(port)") }
         let head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: \(body.count)\r\n\r\n"
         let bytes = Array(head.utf8) + body
         var sent = 0

@@ -94,8 +94,15 @@ package final class ServerProcess: Sendable {
     }
 
     package static func canConnect(port: Int) -> Bool {
+        guard let fd = connectedSocket(port: port) else { return false }
+        close(fd)
+        return true
+    }
+
+    /// A TCP socket connected to 127.0.0.1:`port`, or nil; the caller closes it.
+    package static func connectedSocket(port: Int) -> Int32? {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
+        guard fd >= 0 else { return nil }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
@@ -103,7 +110,11 @@ package final class ServerProcess: Sendable {
         let rc = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        return rc == 0
+        if rc != 0 {
+            close(fd)
+            return nil
+        }
+        return fd
     }
 }
 

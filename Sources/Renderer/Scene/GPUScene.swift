@@ -110,12 +110,11 @@ final class GPUScene {
         self.state = state
         var highlightsChanged = viewer != self.viewer
         self.viewer = viewer
+        var touched: [UUID] = []
         for change in changes {
             switch change {
             case .deviceAdded(let id), .deviceChanged(let id), .deviceRemoved(let id):
-                // Changes are coalesced per frame (removed, re-added and removed again
-                // reports each once), so the state, not the change, says what exists.
-                if let device = state.devices[id] { devices[id] = entry(device) } else { devices.removeValue(forKey: id) }
+                touched.append(id)
             case .highlights:
                 highlightsChanged = true
             case .connectionAdded, .connectionChanged, .connectionRemoved, .camera, .probe:
@@ -123,14 +122,17 @@ final class GPUScene {
                 break
             }
         }
-        if highlightsChanged {
-            for id in devices.keys { if let device = state.devices[id] { devices[id] = entry(device) } }
+        // Selections are resolved once per update, not once per device.
+        let highlights = SceneInstances.highlights(in: state, viewer: viewer)
+        for id in highlightsChanged ? Array(devices.keys) + touched : touched {
+            // Changes are coalesced per frame (removed, re-added and removed again reports
+            // each once), so the state, not the change, says what exists.
+            if let device = state.devices[id] {
+                devices[id] = DeviceEntry(model: device.model, data: SceneInstances.instance(device, highlight: highlights[id]))
+            } else {
+                devices.removeValue(forKey: id)
+            }
         }
-    }
-
-    private func entry(_ device: Device) -> DeviceEntry {
-        let highlight = SceneInstances.highlights(in: state, viewer: viewer)[device.id]
-        return DeviceEntry(model: device.model, data: SceneInstances.instance(device, highlight: highlight))
     }
 
     // MARK: - Drawing
@@ -195,9 +197,11 @@ final class GPUScene {
         for (candidate, level) in zip(candidates, budget.levels) {
             groups[candidate.model, default: [:]][level, default: []].append(candidate.data)
         }
-        let scene = SceneInstances(state: state, viewer: viewer, sceneTimeMicros: sceneTimeMicros)
+        // Devices come from the entries kept up to date above; only connections are derived
+        // per frame (their particles move with scene time).
+        let links = SceneInstances.connections(in: state, sceneTimeMicros: sceneTimeMicros)
         var floats: [Float] = []
-        floats.reserveCapacity((candidates.count + scene.tubes.count + scene.arrows.count + scene.particles.count) * 21)
+        floats.reserveCapacity((candidates.count + links.tubes.count + links.arrows.count + links.particles.count) * 21)
         var draws: [(mesh: GPUMesh, offset: Int, count: Int)] = []
         func add(_ mesh: GPUMesh, _ instances: [InstanceData]) {
             guard !instances.isEmpty else { return }
@@ -209,9 +213,9 @@ final class GPUScene {
             let model = self.model(ref)
             for (level, instances) in groups[ref]!.sorted(by: { $0.key < $1.key }) { add(model.levels[level], instances) }
         }
-        add(tube, scene.tubes)
-        add(cone, scene.arrows)
-        add(particle, scene.particles)
+        add(tube, links.tubes)
+        add(cone, links.arrows)
+        add(particle, links.particles)
 
         glUseProgram(meshProgram.name)
         glUniformMatrix4fv(meshProgram.uniform("uViewProjection"), 1, GLboolean(GL_FALSE), &matrix)

@@ -82,11 +82,20 @@ package struct SceneInstances: Sendable {
         for device in state.devices.values.sorted(by: { $0.id.uuidString < $1.id.uuidString }) {
             devices[device.model, default: []].append((device.id, SceneInstances.instance(device, highlight: highlights[device.id])))
         }
-        let time = sceneTimeMicros ?? state.sceneTimeMicros
+        (tubes, arrows, particles) = SceneInstances.connections(in: state, sceneTimeMicros: sceneTimeMicros ?? state.sceneTimeMicros)
+    }
+
+    /// The tubes, direction arrows and flow particles of every connection at scene time `time`.
+    package static func connections(in state: SceneState, sceneTimeMicros time: Int64)
+        -> (tubes: [InstanceData], arrows: [InstanceData], particles: [InstanceData])
+    {
+        var tubes: [InstanceData] = []
+        var arrows: [InstanceData] = []
+        var particles: [InstanceData] = []
         for connection in state.connections.values.sorted(by: { $0.id.uuidString < $1.id.uuidString }) {
-            guard let (a, b) = SceneInstances.ports(connection, in: state) else { continue }
+            guard let (a, b) = ports(connection, in: state) else { continue }
             let color = SceneStyle.color(of: connection.kind)
-            if let m = SceneInstances.tube(from: a, to: b, radius: SceneStyle.tubeRadius) {
+            if let m = tube(from: a, to: b, radius: SceneStyle.tubeRadius) {
                 tubes.append(InstanceData(model: m, color: color, highlight: 0))
             }
             let ends: [(SIMD3<Float>, SIMD3<Float>)] =
@@ -99,14 +108,15 @@ package struct SceneInstances: Sendable {
                 let axis = normalize(to - from)
                 let tip = to - axis * 0.8
                 let base = tip - axis * SceneStyle.arrowLength
-                if let m = SceneInstances.tube(from: base, to: tip, radius: SceneStyle.arrowRadius) {
+                if let m = tube(from: base, to: tip, radius: SceneStyle.arrowRadius) {
                     arrows.append(InstanceData(model: m, color: color, highlight: 0))
                 }
-                for p in SceneInstances.particles(from: from, to: to, sceneTimeMicros: time) {
+                for p in Self.particles(from: from, to: to, sceneTimeMicros: time) {
                     let r = SceneStyle.particleRadius
                     particles.append(InstanceData(model: Matrix4.translation(p) * Matrix4.scale(SIMD3(r, r, r)), color: color * 1.2, highlight: 0))
                 }
             }
         }
+        return (tubes, arrows, particles)
     }
 }

@@ -10,7 +10,7 @@ package struct Migration: Sendable, Equatable {
 
     /// SHA-256 of the file, recorded when applied; a changed file is refused.
     package var checksum: String {
-        SHA256.hash(data: Array(sql.utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.encode(SHA256.hash(data: Array(sql.utf8)))
     }
 
     /// Parses `NNNN_name.sql` into a migration; nil for other file names.

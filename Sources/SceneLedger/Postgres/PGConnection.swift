@@ -97,12 +97,21 @@ package actor PGConnection {
         guard PQsendQuery(handle.raw, sql) == 1 else {
             throw LedgerError(.connection, "Could not send a statement", underlying: handle.lastError)
         }
+        _ = try drainResults(handle, context: sql)
+    }
+
+    /// Reads every pending result; throws the first failure after all are read (so the
+    /// connection is ready for the next statement), else returns the last rows produced.
+    private func drainResults(_ handle: PGHandle, context: String) throws(LedgerError) -> [[String?]] {
         var failure: LedgerError?
+        var rows: [[String?]] = []
         while let result = PQgetResult(handle.raw) {
             let owned = PGResult(result)
-            if failure == nil, let error = owned.error(context: sql) { failure = error }
+            if failure == nil, let error = owned.error(context: context) { failure = error }
+            if owned.status == PGRES_TUPLES_OK { rows = owned.textRows().rows }
         }
         if let failure { throw failure }
+        return rows
     }
 
     /// Runs several statements as one simple query (one round trip) and returns the rows of
@@ -112,15 +121,7 @@ package actor PGConnection {
         guard PQsendQuery(handle.raw, sql) == 1 else {
             throw LedgerError(.connection, "Could not send a statement", underlying: handle.lastError)
         }
-        var failure: LedgerError?
-        var rows: [[String?]] = []
-        while let result = PQgetResult(handle.raw) {
-            let owned = PGResult(result)
-            if failure == nil, let error = owned.error(context: sql) { failure = error }
-            if owned.status == PGRES_TUPLES_OK { rows = owned.textRows().rows }
-        }
-        if let failure { throw failure }
-        return rows
+        return try drainResults(handle, context: sql)
     }
 
     /// Runs one parameterized statement (text parameters) and returns its rows as text.
@@ -155,35 +156,17 @@ package actor PGConnection {
 
     // MARK: - COPY
 
-    /// Streams `data` (already in PostgreSQL's binary COPY format) into `COPY ... FROM STDIN`.
+    /// Streams `data` (already in PostgreSQL's binary COPY format) into `COPY ... FROM STDIN`,
+    /// in 1 MiB chunks.
     package func copyIn(_ sql: String, data: [UInt8]) throws(LedgerError) {
-        let handle = try requireHandle()
-        let start = PGResult(PQexec(handle.raw, sql))
-        guard start.status == PGRES_COPY_IN else {
-            throw start.error(context: sql) ?? LedgerError(.query, "COPY did not start: \(sql)")
-        }
+        try beginCopy(sql)
         let chunk = 1 << 20
         var offset = 0
-        var sendFailed = false
-        data.withUnsafeBufferPointer { buffer in
-            while offset < buffer.count {
-                let n = min(chunk, buffer.count - offset)
-                let rc = buffer.baseAddress!.advanced(by: offset).withMemoryRebound(to: CChar.self, capacity: n) {
-                    PQputCopyData(handle.raw, $0, Int32(n))
-                }
-                if rc != 1 { sendFailed = true; return }
-                offset += n
-            }
+        while offset < data.count {
+            try putCopyData(Array(data[offset..<min(offset + chunk, data.count)]))
+            offset += chunk
         }
-        if sendFailed || PQputCopyEnd(handle.raw, nil) != 1 {
-            throw LedgerError(.connection, "COPY data could not be sent", underlying: handle.lastError)
-        }
-        var failure: LedgerError?
-        while let result = PQgetResult(handle.raw) {
-            let owned = PGResult(result)
-            if failure == nil, let error = owned.error(context: "COPY") { failure = error }
-        }
-        if let failure { throw failure }
+        try endCopy()
     }
 
     /// Starts `COPY ... FROM STDIN`; follow with `putCopyData` and `endCopy`.
@@ -212,12 +195,7 @@ package actor PGConnection {
         if PQputCopyEnd(handle.raw, nil) != 1 {
             throw LedgerError(.connection, "COPY could not be finished", underlying: handle.lastError)
         }
-        var failure: LedgerError?
-        while let result = PQgetResult(handle.raw) {
-            let owned = PGResult(result)
-            if failure == nil, let error = owned.error(context: "COPY") { failure = error }
-        }
-        if let failure { throw failure }
+        _ = try drainResults(handle, context: "COPY")
     }
 
     // MARK: - Notifications

@@ -12,14 +12,7 @@ struct RenderBench {
     let logger: Logger
 
     static func demoState(_ n: Int) -> SceneState {
-        var state = SceneState(sceneID: UUID(), name: "bench \(n)")
-        let factory = DemoFactory(deviceCount: n)
-        var version: Int64 = 0
-        for event in factory.devices.map(SceneEvent.deviceAdded) + factory.connections.map(SceneEvent.connectionCreated) {
-            version += 1
-            state.apply(event, version: version, recordedAtMicros: 1_000_000)
-        }
-        return state
+        DemoFactory(deviceCount: n).state(sceneID: UUID(), name: "bench \(n)", recordedAtMicros: 1_000_000)
     }
 
     /// Median and p99 milliseconds per frame, and the median triangles drawn, while the

@@ -71,13 +71,7 @@ struct RenderCommand: AsyncParsableCommand {
     /// model store, parsed and placed on the ground).
     func loadState(logger: Logger) async throws -> (SceneState, [String: Mesh]) {
         if let demo {
-            var state = SceneState(sceneID: DemoScenes.id(devices: demo), name: "Demo plant (\(demo) devices)")
-            let factory = DemoFactory(deviceCount: demo)
-            var version: Int64 = 0
-            for event in factory.devices.map(SceneEvent.deviceAdded) + factory.connections.map(SceneEvent.connectionCreated) {
-                version += 1
-                state.apply(event, version: version, recordedAtMicros: 0)
-            }
+            let state = DemoFactory(deviceCount: demo).state(sceneID: DemoScenes.id(devices: demo), name: "Demo plant (\(demo) devices)")
             return (state, [:])
         }
         guard let id = scene.flatMap(UUID.init(uuidString:)) else { throw CLIError("\"\(scene ?? "")\" is not a scene id (a UUID).") }

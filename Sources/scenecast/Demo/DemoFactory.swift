@@ -74,6 +74,18 @@ struct DemoFactory {
         self.connections = connections
     }
 
+    /// The plant as a scene state (its devices, then its connections), without a ledger:
+    /// for rendering demos and benchmarks.
+    func state(sceneID: UUID, name: String, recordedAtMicros: Int64 = 0) -> SceneState {
+        var state = SceneState(sceneID: sceneID, name: name)
+        var version: Int64 = 0
+        for event in devices.map(SceneEvent.deviceAdded) + connections.map(SceneEvent.connectionCreated) {
+            version += 1
+            state.apply(event, version: version, recordedAtMicros: recordedAtMicros)
+        }
+        return state
+    }
+
     static func name(_ kind: DeviceKind, line: Int, slot: Int) -> String {
         let label: String =
             switch kind {
@@ -85,35 +97,5 @@ struct DemoFactory {
             case .custom: "Device"
             }
         return "\(label) L\(line + 1)-\(slot + 1)"
-    }
-}
-
-/// A small, fast, seedable generator: the demo must not depend on the system RNG.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func nextUnit() -> Double { Double(next() >> 11) / Double(1 << 53) }
-
-    mutating func nextUUID() -> UUID {
-        let a = next()
-        let b = next()
-        var bytes = [UInt8](repeating: 0, count: 16)
-        for i in 0..<8 {
-            bytes[i] = UInt8((a >> (8 * UInt64(i))) & 0xFF)
-            bytes[8 + i] = UInt8((b >> (8 * UInt64(i))) & 0xFF)
-        }
-        bytes[6] = (bytes[6] & 0x0F) | 0x40  // version 4 layout
-        bytes[8] = (bytes[8] & 0x3F) | 0x80
-        return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
-                           bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
     }
 }
