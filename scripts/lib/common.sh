@@ -13,6 +13,18 @@ SCENECAST_APT_PACKAGES=(
     libgl1-mesa-dri   # llvmpipe, the CPU rasterizer
     postgresql        # server binaries (initdb, pg_ctl, postgres) for the embedded server
     util-linux        # runuser: runs PostgreSQL unprivileged when we are root
+    libgstreamer1.0-dev                 # GStreamer core, app and WebRTC headers for the streamer
+    libgstreamer-plugins-base1.0-dev
+    libgstreamer-plugins-bad1.0-dev     # webrtcbin's gstreamer-webrtc-1.0 and gstreamer-sdp-1.0
+    gstreamer1.0-plugins-base           # appsrc, videoconvert
+    gstreamer1.0-plugins-good           # rtph264pay, rtpvp8pay, vp8enc, mp4mux, matroskamux
+    gstreamer1.0-plugins-bad            # webrtcbin, rtpgccbwe, sctp data channels
+    gstreamer1.0-plugins-ugly           # x264enc
+    gstreamer1.0-nice                   # libnice ICE for webrtcbin
+    gstreamer1.0-libav                  # avdec_h264 for the test receivers
+    chromium                            # the real browser in end-to-end tests
+    chromium-driver
+    python3-selenium                    # drives chromium in the browser tests
 )
 
 as_root() {
