@@ -26,4 +26,20 @@ export DATABASE_URL
 echo "==> running the tests (DATABASE_URL=$DATABASE_URL)"
 # One suite at a time: the end-to-end suites start servers and the rendering suites keep
 # both cores busy with llvmpipe; run together on a 2-core machine they starve each other.
-swift test --skip-build --no-parallel
+swift test --skip-build --no-parallel --skip BrowserEndToEndTests
+
+# The web client in a real browser: Debian's headless Chromium driven by Selenium
+# (Tests/Browser), against `scenecast serve --demo 100` with WebRTC over loopback.
+echo "==> browser end-to-end tests (headless Chromium)"
+browser_missing=()
+for tool in /usr/bin/chromium /usr/bin/chromedriver; do [ -x "$tool" ] || browser_missing+=("$tool"); done
+/usr/bin/python3 -c 'import selenium' 2>/dev/null || browser_missing+=("python3-selenium")
+if [ "${#browser_missing[@]}" -gt 0 ]; then
+    if [ "${CI:-}" = "true" ]; then
+        echo "error: the browser tests need ${browser_missing[*]}; install chromium, chromium-driver and python3-selenium." >&2
+        exit 1
+    fi
+    echo "warning: skipping the browser tests outside CI: ${browser_missing[*]} missing." >&2
+else
+    swift test --skip-build --no-parallel --filter BrowserEndToEndTests
+fi

@@ -1,11 +1,12 @@
 import ArgumentParser
+import Foundation
 import SceneLedger
 
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks. Each prints its figures on one final line.",
-        subcommands: [Ledger.self, Render.self]
+        subcommands: [Ledger.self, Render.self, Stream.self]
     )
 
     struct Ledger: AsyncParsableCommand {
@@ -75,6 +76,42 @@ struct BenchCommand: AsyncParsableCommand {
         func run() async throws {
             let line = try await RenderBench(frames: frames, samples: samples, logger: global.makeLogger("scenecast.bench")).run()
             Terminal.line(line)
+        }
+    }
+
+    struct Stream: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Input-to-photon latency, session start, orbit fps, server CPU and observers per view, from headless Chromium.",
+            discussion: """
+                Starts scenecast serve --demo 100 on a free loopback port and drives Debian's headless Chromium
+                (chromium, chromium-driver, python3-selenium) at 1280x720 through Tests/Browser/bench_stream.py.
+                Final line: stream: p50 <A> ms, p95 <B> ms, first-frame <C> ms, orbit <F> fps, observers <O>
+                """
+        )
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: "Latency probes (percentiles over them).") var probes: Int = 100
+        @Option(name: .customLong("observers-max"), help: "Stop adding light receivers at this many.") var observersMax: Int = 60
+        @Option(name: .customLong("browser-script"), help: "Path of Tests/Browser/bench_stream.py (default: in the source tree).")
+        var browserScript: String?
+
+        func validate() throws {
+            guard probes >= 10 else { throw ValidationError("--probes takes at least 10.") }
+            guard observersMax >= 5 else { throw ValidationError("--observers-max takes at least 5.") }
+        }
+
+        func run() async throws {
+            let logger = global.makeLogger("scenecast.bench")
+            let session = try await database.open(logger: logger)
+            let script = browserScript.map { URL(fileURLWithPath: $0) } ?? StreamBench.defaultScript
+            do {
+                let line = try await StreamBench(conninfo: session.conninfo, script: script, probes: probes, observersMax: observersMax).run()
+                await session.close()
+                Terminal.line(line)
+            } catch {
+                await session.close()
+                throw error
+            }
         }
     }
 }

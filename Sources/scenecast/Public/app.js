@@ -1,48 +1,30 @@
-// Scenecast web client (local render): joins a scene over /signal, keeps a copy of it from
-// state:full and state:update, draws the plan itself and sends the driver's edits as commands.
+// Scenecast web client: joins a scene over /signal and keeps a copy of it from state:full
+// and state:update. In remote mode the server renders this participant's view and streams
+// it over WebRTC (remote.js); in local mode the browser draws the plan itself (planview.js).
+// Either way the driver's edits go out as commands, over the data channels once they are
+// open and over the WebSocket before that.
 
 import { ActivityLog, ParticipantsPanel, PendingList } from './activity.js';
 import { SignalClient, signalURL } from './connection.js';
-import { el, formatNumber } from './dom.js';
+import { formatNumber } from './dom.js';
 import { ConnectionForm, DetailsPanel, DeviceList } from './panels.js';
-import { CONNECTION_STYLES, DEVICE_STYLES, connectionStyle } from './palette.js';
+import { DEVICE_STYLES, connectionStyle } from './palette.js';
 import { PlanView } from './planview.js';
-import { FATAL_JOIN_CODES, ROLES, commands, isSceneRef, isUUID, joinMessage, nameProblem, newUUID } from './protocol.js';
+import { FATAL_JOIN_CODES, commands, isSceneRef, joinMessage } from './protocol.js';
+import { QualityPanel } from './quality.js';
+import { RemoteController } from './remote.js';
 import { SceneModel } from './scene.js';
+import { bindControls } from './controls.js';
+import { createEditor } from './editing.js';
+import { loadSettings, resume, setURLParameter } from './settings.js';
+import { buildLegend, renderStatus as paintStatus } from './statusbar.js';
 
 const $ = (id) => document.getElementById(id);
 const GAP_GRACE_MS = 2000;
+const OFFER_WAIT_MS = 5000; // in auto mode, how long to wait for video before drawing locally
 
-// MARK: Settings from the URL and this browser
-
-const storage = {
-  get(key) {
-    try {
-      return localStorage.getItem(key);
-    } catch {
-      return null;
-    }
-  },
-  set(key, value) {
-    try {
-      localStorage.setItem(key, value);
-    } catch {
-      /* private mode: the value lives for this page only */
-    }
-  },
-};
-
-const params = new URLSearchParams(location.search);
-const settings = {
-  scene: params.get('scene') || 'demo',
-  role: ROLES.includes(params.get('role')) ? params.get('role') : 'driver',
-  name: storage.get('scenecast.name') ?? '',
-  actor: storage.get('scenecast.actor'),
-};
-if (!isUUID(settings.actor)) {
-  settings.actor = newUUID();
-  storage.set('scenecast.actor', settings.actor);
-}
+const settings = loadSettings();
+document.body.classList.toggle('kiosk', settings.kiosk);
 
 // MARK: State
 
@@ -56,7 +38,16 @@ const session = {
   outOfSyncTimer: null,
   retryAt: 0,
   stoppedReason: '',
+  iceServers: [],
+  videoRequested: settings.mode !== 'local', // this join asks for media:video
+  videoOffered: false, // the server sent an offer for this join
+  offerTimer: null,
+  offerExpired: false, // no offer came within OFFER_WAIT_MS of joining
+  openedAt: null, // performance.now() when the WebSocket opened, for the first-frame time
+  resumed: false, // camera and selection restored after this join
 };
+const early = new Map(); // first version -> state:update that arrived ahead of its predecessor
+const errors = []; // the latest server errors, for the console and automated checks
 const dragRefs = new Map(); // command id -> device id whose drop preview waits for it
 
 // MARK: Views
@@ -97,11 +88,39 @@ const connectionForm = new ConnectionForm($('connection-form'), {
 
 buildLegend();
 
+const remote = new RemoteController(
+  { video: $('remote-video'), marker: $('walk-marker'), announce: $('remote-announce') },
+  {
+    scene,
+    me: () => myParticipant(),
+    canEdit: () => canEdit(),
+    sendSignal: (m) => client.send(m),
+    sendCommand: (c) => sendCommand(c),
+    edit: (c, label) => send(c, label),
+    pick: (id) => pick(id, { from: 'video' }),
+    clear: () => clearSelection(),
+    onMessage: (m) => handleMessage(m),
+    onChange: () => quality.renderLatency(),
+  },
+);
+
+const quality = new QualityPanel($('quality'), {
+  media: () => remote.media,
+  latency: () => remote.latency.summary(),
+  context: () => ({ scene: scene.id, participant: session.participant, mode: viewMode(), role: myRole() }),
+  onProbe: () => remote.latency.run().catch((error) => log.warn(`Latency test failed: ${error.message}`)),
+});
+
 // MARK: Connection
 
 const client = new SignalClient({
   url: signalURL(),
-  makeJoin: () => joinMessage({ scene: settings.scene, role: settings.role, name: settings.name, actor: settings.actor }),
+  makeJoin: () => {
+    session.videoRequested = settings.mode !== 'local';
+    renderMode(); // the video element must be laid out to measure it
+    const video = session.videoRequested ? remote.measure() : null;
+    return joinMessage({ scene: settings.scene, role: settings.role, name: settings.name, actor: settings.actor, video });
+  },
   onMessage: handleMessage,
   onStatus: handleStatus,
 });
@@ -109,9 +128,14 @@ const client = new SignalClient({
 function handleStatus(status, detail) {
   const wasLive = session.live;
   session.status = status;
+  if (status === 'open') session.openedAt = performance.now();
   if (status !== 'open') {
     session.live = false;
     session.participant = null;
+    session.videoOffered = false;
+    clearTimeout(session.offerTimer);
+    remote.closeMedia();
+    early.clear();
     if (wasLive || pending.size) dropInFlight();
   }
   if (status === 'waiting') {
@@ -123,6 +147,7 @@ function handleStatus(status, detail) {
   renderStatus();
   renderEditability();
   renderSelection();
+  renderMode();
 }
 
 /** Commands in flight when the socket dropped may or may not have been applied: the fresh state:full will tell. */
@@ -138,7 +163,28 @@ function handleMessage(message) {
     case 'joined':
       session.participant = message.participant;
       session.joinedRole = message.role;
+      session.iceServers = message.iceServers ?? [];
+      session.resumed = false;
       log.info(`Joined as ${message.role}.`);
+      if (session.videoRequested) {
+        clearTimeout(session.offerTimer);
+        session.offerExpired = false;
+        session.offerTimer = setTimeout(() => {
+          session.offerExpired = true;
+          if (!session.videoOffered) log.info('The server sent no video; the plan is drawn in this browser.');
+          renderMode();
+          renderStatus();
+        }, OFFER_WAIT_MS);
+      }
+      break;
+    case 'offer':
+      session.videoOffered = true;
+      clearTimeout(session.offerTimer);
+      remote.offer(message, session.iceServers);
+      renderMode();
+      break;
+    case 'ice':
+      remote.ice(message);
       break;
     case 'state:full':
       receiveFull(message);
@@ -166,15 +212,32 @@ function receiveFull(message) {
   client.markHealthy();
   plan.clearOverrides();
   plan.fit({ ifFirst: true });
+  early.clear();
   if (wasLive) log.info(`Scene reloaded at version ${scene.version}.`);
   renderAll();
   renderStatus();
+  resumeView();
+}
+
+/** After a (re)join, puts back this tab's last camera and selection. */
+function resumeView() {
+  const me = myParticipant();
+  if (session.resumed || !me) return;
+  session.resumed = true;
+  const saved = resume.load(scene.id);
+  if (!saved) return;
+  if (saved.camera && JSON.stringify(saved.camera) !== JSON.stringify(me.camera)) sendCommand(commands.camera(saved.camera));
+  if (saved.selection && scene.devices.has(saved.selection) && canEdit()) send(commands.select(saved.selection), 'resume');
 }
 
 function receiveUpdate(message) {
   const myRoleBefore = myRole();
   const result = scene.applyUpdate(message);
   if (result.status === 'stale') return;
+  if (result.status === 'gap' && scene.loaded && message.version > scene.version) {
+    // The data channel and the WebSocket can overtake each other: hold it for its turn.
+    early.set(message.version - (message.changes?.length ?? 0) + 1, message);
+  }
   if (result.status === 'gap') {
     // Normally a state:full follows at once (the server rebuilt its state); if not, rejoin.
     if (!session.outOfSyncTimer) {
@@ -198,10 +261,20 @@ function receiveUpdate(message) {
     log.warn('Another driver joined: you are observing now. Choose Driver as your role to edit again.');
   }
   render(result.changed);
+  const next = early.get(scene.version + 1);
+  if (next) {
+    early.delete(scene.version + 1);
+    receiveUpdate(next);
+  } else if (!early.size) {
+    clearTimeout(session.outOfSyncTimer);
+    session.outOfSyncTimer = null;
+  }
 }
 
 function receiveError(message) {
   const entry = message.ref ? pending.resolve(message.ref) : null;
+  errors.push({ ref: message.ref ?? null, code: message.code, message: message.message, at: Date.now() });
+  if (errors.length > 50) errors.shift();
   if (message.ref) dropPreview(message.ref);
   if (!session.participant) {
     log.error(message.code, message.message, 'Could not join');
@@ -226,84 +299,20 @@ function dropPreview(ref) {
 
 // MARK: Commands
 
-function myParticipant() {
-  return session.participant ? scene.participants.get(session.participant) : null;
-}
-
-function myRole() {
-  return myParticipant()?.role ?? session.joinedRole;
-}
-
-function canEdit() {
-  return session.live && client.isOpen && myRole() === 'driver';
-}
-
-/** Sends a command; it stays in the pending list until its ack or error. */
-function send(command, label) {
-  if (!canEdit()) {
-    log.warn(`Not sent (${command.type}): ${editBlockReason()}`);
-    return null;
-  }
-  if (!client.send(command)) {
-    log.warn(`Not sent (${command.type}): the connection is down.`);
-    return null;
-  }
-  pending.add(command.id, command.type, label);
-  return command.id;
-}
-
-/** The device the panels show: the driver's selection, or what an observer looks at. */
-function focusedDevice() {
-  if (myRole() === 'driver') return myParticipant()?.selection ?? null;
-  return session.inspected ?? driverSelection();
-}
-
-function driverSelection() {
-  for (const p of scene.participants.values()) if (p.role === 'driver' && p.selection) return p.selection;
-  return null;
-}
-
-function pick(id, { from }) {
-  if (!scene.devices.has(id)) return;
-  if (from !== 'plan') plan.reveal(id);
-  if (from !== 'list') deviceList.reveal(id);
-  if (myRole() === 'driver' && canEdit()) {
-    if (myParticipant()?.selection !== id) send(commands.select(id), scene.deviceName(id));
-    return;
-  }
-  session.inspected = id;
-  renderSelection();
-}
-
-function clearSelection() {
-  session.inspected = null;
-  if (canEdit() && myParticipant()?.selection) send(commands.select(null), 'clear selection');
-  renderSelection();
-}
-
-function moveDevice(id, position) {
-  const device = scene.devices.get(id);
-  if (!device) return;
-  if (canEdit() && myParticipant()?.selection !== id) send(commands.select(id), device.name);
-  const ref = send(commands.drag(id, position), `${device.name} to ${position.map((v) => formatNumber(v)).join(', ')}`);
-  if (ref) {
-    dragRefs.set(ref, id);
-    plan.setOverride(id, position);
-  } else {
-    plan.setOverride(id, null);
-  }
-}
-
-function removeDevice(id) {
-  if (!scene.devices.has(id)) return;
-  send(commands.remove(id), scene.deviceName(id));
-}
-
-function removeConnection(id) {
-  const c = scene.connections.get(id);
-  if (!c) return;
-  send(commands.disconnect(id), `${scene.deviceName(c.source)} → ${scene.deviceName(c.target)}`);
-}
+const editor = createEditor({
+  scene,
+  session,
+  client,
+  media: () => remote.media,
+  plan,
+  deviceList,
+  pending,
+  log,
+  dragRefs,
+  renderSelection: () => renderSelection(),
+});
+const { myParticipant, myRole, canEdit, send, sendCommand, focusedDevice, pick, clearSelection } = editor;
+const { moveDevice, removeDevice, removeConnection, editBlockReason } = editor;
 
 // MARK: Rendering
 
@@ -323,7 +332,12 @@ function render(changed) {
   if (session.inspected && !scene.devices.has(session.inspected)) session.inspected = null;
   renderSelection(changed);
   renderEditability();
-  if (changed.participants) renderStatus();
+  if (changed.participants) {
+    renderStatus();
+    const me = myParticipant();
+    if (me && session.live) resume.save(scene.id, { camera: me.camera, selection: me.selection });
+    remote.placeMarker();
+  }
   $('plan-summary').textContent = `${scene.name}: ${scene.devices.size} devices, ${scene.connections.size} connections.`;
 }
 
@@ -349,12 +363,6 @@ function renderSelection(changed = null) {
   if (moved) connectionForm.update(scene, focus, false);
 }
 
-function editBlockReason() {
-  if (!session.live) return 'you are offline; edits resume once the scene is back.';
-  if (myRole() !== 'driver') return 'you are observing. Switch the role to Driver to edit.';
-  return '';
-}
-
 function renderEditability() {
   const editable = canEdit();
   plan.setEditable(editable);
@@ -366,33 +374,25 @@ function renderEditability() {
 }
 
 function renderStatus() {
-  const status = $('connection-status');
-  const retry = $('retry-button');
-  let text;
-  let kind = session.status;
-  switch (session.status) {
-    case 'connecting':
-      text = 'Connecting…';
-      break;
-    case 'open':
-      text = session.live ? `Live · ${myRole() ?? ''}` : 'Joining…';
-      kind = session.live ? 'live' : 'connecting';
-      break;
-    case 'waiting':
-      text = 'Offline · reconnecting';
-      break;
-    case 'stopped':
-      text = `Stopped · ${session.stoppedReason}`;
-      break;
-    default:
-      text = session.status;
-  }
-  // The live region changes only with the state; the countdown beside it is not announced.
-  if (status.textContent !== text) status.textContent = text;
-  status.className = `status status-${kind}`;
-  const seconds = Math.max(0, Math.ceil((session.retryAt - Date.now()) / 1000));
-  $('retry-countdown').textContent = session.status === 'waiting' ? `in ${seconds} s` : '';
-  retry.hidden = !(session.status === 'waiting' || session.status === 'stopped');
+  let note = '';
+  if (session.live && session.videoRequested) note = remote.media ? 'video' : session.offerExpired ? 'no video' : 'waiting for video';
+  paintStatus(session, myRole(), note);
+}
+
+/** 'remote' while the server streams (or may still stream) this view, else 'local'. */
+function viewMode() {
+  if (settings.mode === 'local') return 'local';
+  if (settings.mode === 'remote') return 'remote';
+  return session.videoOffered || (session.videoRequested && !session.offerExpired) ? 'remote' : 'local';
+}
+
+function renderMode() {
+  const mode = viewMode();
+  $('remote-section').hidden = mode !== 'remote';
+  $('plan-section').hidden = mode !== 'local';
+  document.body.dataset.mode = mode;
+  for (const radio of document.querySelectorAll('input[name="view-mode"]')) radio.checked = radio.value === settings.mode;
+  if (mode === 'local') plan.resize();
 }
 
 function showReadout(id, world) {
@@ -402,88 +402,58 @@ function showReadout(id, world) {
   readout.textContent = device ? `${device.name} · ${DEVICE_STYLES[device.kind]?.label ?? device.kind} — ${where}` : where;
 }
 
-function buildLegend() {
-  $('legend-devices').replaceChildren(
-    ...Object.values(DEVICE_STYLES).map((s) =>
-      el('li', {}, el('span', { class: 'swatch', 'aria-hidden': 'true', style: `--fill:${s.fill};--stroke:${s.stroke}` }), s.label),
-    ),
-  );
-  $('legend-connections').replaceChildren(
-    ...Object.values(CONNECTION_STYLES).map((s) =>
-      el('li', {}, el('span', { class: 'line-swatch', 'aria-hidden': 'true', style: `--color:${s.color}` }), s.label),
-    ),
-  );
-}
-
 // MARK: Controls
 
 /** The role used for the next join, kept in the URL so a reload keeps it too. */
 function setRequestedRole(role) {
   settings.role = role;
-  const url = new URL(location.href);
-  url.searchParams.set('role', role);
-  history.replaceState(null, '', url);
+  setURLParameter('role', role);
 }
 
-function bindControls() {
-  const nameInput = $('name-input');
-  nameInput.value = settings.name;
-  nameInput.addEventListener('change', () => {
-    const name = nameInput.value.trim();
-    const problem = nameProblem(name, { allowEmpty: true });
-    if (problem) {
-      log.warn(problem);
-      nameInput.value = settings.name;
-      return;
-    }
-    settings.name = name;
-    storage.set('scenecast.name', name);
-    log.info('Name saved; it is sent when you next join.');
-    participants.render(scene, session.participant, settings.name);
-  });
-  $('identity-form').addEventListener('submit', (e) => e.preventDefault());
-
-  $('role-select').addEventListener('change', (e) => {
-    setRequestedRole(e.target.value);
-    log.info(`Rejoining as ${settings.role}…`);
-    client.restart();
-  });
-
-  $('retry-button').addEventListener('click', () => (session.status === 'stopped' ? client.start() : client.retryNow()));
-  $('zoom-in').addEventListener('click', () => plan.zoomBy(1.25));
-  $('zoom-out').addEventListener('click', () => plan.zoomBy(0.8));
-  $('zoom-fit').addEventListener('click', () => plan.fit());
-
-  document.addEventListener('keydown', (e) => {
-    if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey) return;
-    const t = e.target;
-    const typing =
-      t instanceof HTMLInputElement || t instanceof HTMLTextAreaElement || t instanceof HTMLSelectElement || t.isContentEditable;
-    // Escape in the (already empty) search box still clears the selection.
-    if (typing && !(e.key === 'Escape' && t === $('device-search'))) return;
-    if (e.key === 'Escape') {
-      clearSelection();
-      e.preventDefault();
-    } else if (e.key === 'Delete' || (e.key === 'Backspace' && t === $('plan-canvas'))) {
-      const id = myRole() === 'driver' ? myParticipant()?.selection : null;
-      if (id) removeDevice(id);
-      else if (!canEdit()) log.warn(`Nothing removed: ${editBlockReason() || 'select a device first.'}`);
-      e.preventDefault();
-    }
-  });
-
-  window.addEventListener('online', () => client.retryNow());
-  window.addEventListener('pagehide', () => client.stop('page closed'));
-  window.addEventListener('pageshow', (e) => {
-    if (e.persisted) client.start();
-  });
-  setInterval(() => session.status === 'waiting' && renderStatus(), 500);
-}
-
-bindControls();
+bindControls({
+  settings,
+  session,
+  scene,
+  log,
+  client,
+  plan,
+  onNameSaved: () => participants.render(scene, session.participant, settings.name),
+  setRequestedRole,
+  clearSelection,
+  removeSelected: () => {
+    const id = myRole() === 'driver' ? myParticipant()?.selection : null;
+    if (id) removeDevice(id);
+    else if (!canEdit()) log.warn(`Nothing removed: ${editBlockReason() || 'select a device first.'}`);
+  },
+  renderStatus,
+});
 renderAll();
 // For the browser console and automated checks: the live objects, read-only handle.
-window.scenecast = Object.freeze({ scene, session, plan, client, pending });
+window.scenecast = Object.freeze({
+  scene,
+  session,
+  plan,
+  client,
+  pending,
+  remote,
+  errors,
+  /** Sends a raw command envelope the way the client's own commands go. */
+  sendCommand: (command) => sendCommand(command),
+  get mode() {
+    return viewMode();
+  },
+  get latency() {
+    return remote.latency.summary();
+  },
+  get quality() {
+    return quality.quality;
+  },
+  get timing() {
+    const first = remote.media?.firstFrameAt ?? null;
+    return { openedAt: session.openedAt, firstFrameAt: first, firstFrameMs: first !== null && session.openedAt !== null ? first - session.openedAt : null };
+  },
+});
+renderMode();
 if (isSceneRef(settings.scene)) {
   client.start();
 } else {

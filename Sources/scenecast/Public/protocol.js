@@ -58,10 +58,12 @@ export function positionProblem(position) {
   return null;
 }
 
-/** `{"type":"join",...}`; `name` may be empty, `actor` is the pseudonymous visitor id. */
-export function joinMessage({ scene, role, name, actor }) {
+/** `{"type":"join",...}`; `name` may be empty, `actor` is the pseudonymous visitor id.
+ *  With `video` ({width, height}), the server streams a rendered view of that size. */
+export function joinMessage({ scene, role, name, actor, video = null }) {
   const message = { type: 'join', scene, role, name: name ?? '' };
   if (isUUID(actor)) message.actor = actor.toLowerCase();
+  if (video) Object.assign(message, { media: 'video', width: video.width, height: video.height });
   return message;
 }
 
@@ -79,6 +81,14 @@ export const commands = {
   connect: (sourceDeviceId, targetDeviceId, kind, direction = 'forward') =>
     envelope('connection:create', { sourceDeviceId, targetDeviceId, type: kind, direction }),
   disconnect: (connectionId) => envelope('connection:remove', { connectionId }),
+  camera: (camera) =>
+    envelope('camera:set', {
+      target: camera.target,
+      distance: camera.distance,
+      azimuth: camera.azimuth,
+      elevation: camera.elevation,
+      fov: camera.fov,
+    }),
 };
 
 /** Rounds a coordinate to the centimetre, which keeps positions readable in the ledger. */

@@ -1,0 +1,144 @@
+// Input-to-photon latency, measured on the real path. A `latency:probe` flips the scene's
+// probe marker, which the server draws as a 32x32 square in the frame's top-left corner
+// (black for an even marker, white for odd). For each probe we note the send time and
+// watch every displayed frame (requestVideoFrameCallback), reading the corner's pixels
+// through a small canvas, until the square shows the new colour.
+
+export const SAMPLE_LIMIT = 100;
+const PROBE_TIMEOUT_MS = 3000;
+const MARKER_PX = 32;
+
+/** The q-quantile (0..1) of `values` by the nearest-rank method; null when empty. */
+export function percentile(values, q) {
+  if (!values.length) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length, Math.max(1, Math.ceil(q * sorted.length)));
+  return sorted[rank - 1];
+}
+
+export class LatencyTester {
+  /**
+   * @param {{video: HTMLVideoElement, sendProbe(probeId: string): boolean, onChange?(): void}} options
+   */
+  constructor({ video, sendProbe, onChange }) {
+    this.video = video;
+    this.sendProbe = sendProbe;
+    this.onChange = onChange ?? (() => {});
+    this.canvas = document.createElement('canvas');
+    this.canvas.width = 4;
+    this.canvas.height = 4;
+    this.context = this.canvas.getContext('2d', { willReadFrequently: true });
+    this.samples = [];
+    this.lost = 0;
+    this.running = false;
+    this.sequence = 0;
+  }
+
+  /** Whether the displayed frame shows the marker white (true), black (false) or unreadable (null). */
+  markerIsWhite() {
+    const v = this.video;
+    if (!v.videoWidth || !v.videoHeight) return null;
+    // The square's inner part only: encoder blur spreads along its edges.
+    const inset = MARKER_PX / 4;
+    this.context.drawImage(v, inset, inset, MARKER_PX / 2, MARKER_PX / 2, 0, 0, 4, 4);
+    const data = this.context.getImageData(0, 0, 4, 4).data;
+    let sum = 0;
+    for (let i = 0; i < data.length; i += 4) sum += 0.299 * data[i] + 0.587 * data[i + 1] + 0.114 * data[i + 2];
+    const mean = sum / (data.length / 4);
+    if (mean > 170) return true;
+    if (mean < 85) return false;
+    return null;
+  }
+
+  /** The next displayed frame's callback time and metadata. */
+  nextFrame() {
+    return new Promise((resolve) => this.video.requestVideoFrameCallback((now, meta) => resolve({ now, meta })));
+  }
+
+  /** Waits for a frame whose marker is readable; its colour, or null after `ms`. */
+  async currentMarker(ms = PROBE_TIMEOUT_MS) {
+    const deadline = performance.now() + ms;
+    while (performance.now() < deadline) {
+      const white = this.markerIsWhite();
+      if (white !== null) return white;
+      await Promise.race([this.nextFrame(), sleep(100)]);
+    }
+    return null;
+  }
+
+  /** One probe: milliseconds from sending to the first displayed frame with the flip, or null. */
+  async probeOnce() {
+    const before = await this.currentMarker();
+    if (before === null) return null;
+    const probeId = `probe-${Date.now().toString(36)}-${++this.sequence}`;
+    const framePromise = this.nextFrame();
+    const sentAt = performance.now();
+    if (!this.sendProbe(probeId)) return null;
+    const deadline = sentAt + PROBE_TIMEOUT_MS;
+    let frame = framePromise;
+    while (performance.now() < deadline) {
+      const shown = await Promise.race([frame, sleep(deadline - performance.now()).then(() => null)]);
+      if (!shown) break;
+      frame = this.nextFrame(); // ask for the next one before reading this one
+      if (this.markerIsWhite() === !before) {
+        // The compositor's expected display time of this frame is the photon time; the
+        // callback time when the browser gives none (or an earlier one).
+        const shownAt = Math.max(shown.meta?.expectedDisplayTime ?? 0, shown.now);
+        return Math.max(0, shownAt - sentAt);
+      }
+    }
+    return null;
+  }
+
+  /** Runs `count` probes one after another; resolves with the summary. */
+  async run(count = SAMPLE_LIMIT) {
+    if (this.running) return this.summary();
+    if (!this.video.requestVideoFrameCallback) throw new Error('this browser has no requestVideoFrameCallback');
+    this.running = true;
+    this.onChange();
+    try {
+      for (let i = 0; i < count && this.running; i++) {
+        const ms = await this.probeOnce();
+        if (ms === null) this.lost += 1;
+        else {
+          this.samples.push(ms);
+          if (this.samples.length > SAMPLE_LIMIT) this.samples.shift();
+        }
+        this.onChange();
+        // A short random gap, so probes do not lock to the frame clock's phase.
+        await sleep(20 + Math.random() * 40);
+      }
+    } finally {
+      this.running = false;
+      this.onChange();
+    }
+    return this.summary();
+  }
+
+  stop() {
+    this.running = false;
+  }
+
+  reset() {
+    this.samples = [];
+    this.lost = 0;
+    this.onChange();
+  }
+
+  summary() {
+    const s = this.samples;
+    return {
+      count: s.length,
+      lost: this.lost,
+      running: this.running,
+      p50: percentile(s, 0.5),
+      p95: percentile(s, 0.95),
+      p99: percentile(s, 0.99),
+      samples: [...s],
+    };
+  }
+}
+
+function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+}

@@ -1,0 +1,192 @@
+#!/usr/bin/python3
+"""Browser end-to-end checks of the web client against a live `scenecast serve`.
+
+    run_tests.py --scenecast .build/debug/scenecast --database <conninfo>   # starts its own server
+    run_tests.py --url http://127.0.0.1:8080                               # an already running one
+
+Prints `ok <check>` per passed check and `RESULT {...}` lines for the caller (the Swift test
+checks the ledger from them); exits 1 when a check fails and 2 when the browser is missing.
+"""
+
+import argparse
+import sys
+import time
+import uuid
+
+from scenecast_browser import BrowserMissing, CheckFailed, Server, emit, launch, require_browser
+
+FIND_DEVICE = """
+const sc = window.scenecast, r = sc.remote, W = r.size.width, H = r.size.height;
+const picks = [];
+for (const d of sc.scene.devices.values()) {
+  if (d.kind !== 'work_center') continue;
+  const p = r.viewPointOf([d.position[0], d.position[1] + 1.0, d.position[2]]);
+  if (!p || p.x < 80 || p.y < 80 || p.x > W - 200 || p.y > H - 80) continue;
+  const around = [[0, 0], [-5, 0], [5, 0], [0, -5], [0, 5]];
+  if (!around.every(([x, y]) => r.deviceAt({ x: p.x + x, y: p.y + y }) === d.id)) continue;
+  picks.push({ id: d.id, name: d.name, p, dist: Math.hypot(p.x - W / 2, p.y - H / 2) });
+}
+picks.sort((a, b) => a.dist - b.dist);
+return picks[0] || null;
+"""
+
+
+def me_field(page, field):
+    return f"(window.scenecast.scene.participants.get(window.scenecast.session.participant) || {{}}).{field}"
+
+
+def device(page, device_id):
+    return page.js("return JSON.parse(JSON.stringify(window.scenecast.scene.devices.get(arguments[0]) || null));", device_id)
+
+
+def check(condition, message):
+    if not condition:
+        raise CheckFailed(message)
+
+
+def frames_decode(page):
+    page.open(page.base + "/?scene=demo&role=driver&mode=remote")
+    q = page.wait_video()
+    size = page.js("return window.scenecast.remote.size;")
+    check(q["width"] == size["width"] and q["height"] == size["height"],
+          f"decoded frames are {q['width']}x{q['height']}, the client asked for {size['width']}x{size['height']}")
+    before = q["framesDecoded"]
+    azimuth = page.js(f"return {me_field(page, 'camera')}.azimuth;")
+    video = page.video()
+    video.click()
+    for _ in range(4):
+        video.send_keys("\ue014")  # ArrowRight orbits
+        time.sleep(0.15)
+    page.wait(f"{me_field(page, 'camera')}.azimuth !== {azimuth}", 15, "the keyboard orbit to reach the camera")
+    page.wait(f"window.scenecast.quality && window.scenecast.quality.framesDecoded > {before}", 15, "more decoded frames")
+    summary = page.js_async("window.scenecast.remote.latency.run(10).then(done, (e) => done({error: String(e)}));")
+    check("error" not in summary, f"the latency tester failed: {summary}")
+    check(summary["count"] >= 5, f"the latency probe flipped the marker in only {summary['count']} of 10 probes: {summary}")
+    emit("frames", size=size, framesDecoded=page.js("return window.scenecast.quality.framesDecoded;"),
+         latency={k: summary[k] for k in ("count", "p50", "p95", "p99")})
+
+
+def click_selects(page):
+    target = page.js(FIND_DEVICE)
+    check(target is not None, "no work centre is clearly visible in the default view")
+    before = page.pixels(target["p"])
+    page.click_view(target["p"])
+    page.wait(f"{me_field(page, 'selection')} === '{target['id']}'", 20, f"selection of {target['name']} in state:update")
+    deadline = time.monotonic() + 10
+    diff = 0
+    while time.monotonic() < deadline:
+        after = page.pixels(target["p"])
+        diff = max(abs(a - b) for a, b in zip(after, before))
+        if diff > 25:
+            break
+        time.sleep(0.1)
+    check(diff > 25, f"the selected device's pixels did not change (mean RGB {before} stayed within {diff:.1f})")
+    emit("selected", device=target["id"])
+    return target
+
+
+def drag_moves(page, target):
+    start = device(page, target["id"])["position"]
+    end = {"x": target["p"]["x"] + 150, "y": target["p"]["y"] + 30}
+    page.drag_view(target["p"], end)
+    page.wait(f"(window.scenecast.scene.devices.get('{target['id']}') || {{}}).position[0] !== {start[0]}"
+              " && window.scenecast.pending.size === 0", 20, "the dragged device's committed move")
+    position = device(page, target["id"])["position"]
+    moved = ((position[0] - start[0]) ** 2 + (position[2] - start[2]) ** 2) ** 0.5
+    check(moved > 1, f"the device moved only {moved:.2f} m ({start} -> {position})")
+    check(position[1] == start[1], "a drag on the ground plane changed the height")
+    emit("dragged", scene=page.js("return window.scenecast.scene.id;"), device=target["id"], position=position)
+    return position
+
+
+def driver_and_observer(driver, observer, target):
+    observer.open(observer.base + "/?scene=demo&role=observer&mode=remote")
+    observer.wait_video()
+    name = f"Renamed {uuid.uuid4().hex[:6]}"
+    driver.js("""const i = document.getElementById('rename-input'); i.value = arguments[0];
+                 i.dispatchEvent(new Event('input')); i.form.requestSubmit();""", name)
+    for page, who in ((driver, "driver"), (observer, "observer")):
+        page.wait(f"(window.scenecast.scene.devices.get('{target['id']}') || {{}}).name === {name!r}", 20,
+                  f"the rename to reach the {who}")
+    check(observer.js("return document.querySelector('#details fieldset.edit-controls').disabled || "
+                      "document.querySelector('#connection-form fieldset').disabled;"),
+          "the observer's edit controls are enabled")
+    position = device(observer, target["id"])["position"]
+    ref = str(uuid.uuid4())
+    observer.js("window.scenecast.sendCommand({id: arguments[0], type: 'device:drag', timestamp: Date.now(),"
+                " data: {deviceId: arguments[1], position: [0, 0, 0]}});", ref, target["id"])
+    code = observer.wait(f"(window.scenecast.errors.find((e) => e.ref === '{ref}') || {{}}).code", 20,
+                         "the refusal of the observer's edit")
+    check(code == "forbidden", f"the observer's edit got {code!r}, not forbidden")
+    time.sleep(0.5)
+    for page in (driver, observer):
+        check(device(page, target["id"])["position"] == position, "the observer's refused edit moved the device")
+    emit("observer", device=target["id"], name=name, refused=code)
+
+
+def reload_resumes(page, target, position):
+    camera = page.js(f"return {me_field(page, 'camera')};")
+    version = page.js("return window.scenecast.scene.version;")
+    page.driver.refresh()
+    page.wait_video()
+    check(page.js("return window.scenecast.scene.version;") >= version, "the reloaded scene is older than before")
+    check(device(page, target["id"])["position"] == position, "the reloaded scene lost the committed move")
+    deadline = time.monotonic() + 20
+    while page.js(f"return {me_field(page, 'camera')};") != camera:
+        check(time.monotonic() < deadline, f"the camera was not restored after the reload (was {camera})")
+        time.sleep(0.1)
+    page.wait(f"{me_field(page, 'selection')} === '{target['id']}'", 20, "the selection to be restored after the reload")
+    emit("reloaded", version=page.js("return window.scenecast.scene.version;"))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--url")
+    parser.add_argument("--scenecast")
+    parser.add_argument("--database")
+    args = parser.parse_args()
+    try:
+        require_browser()
+    except BrowserMissing as error:
+        print(f"FAIL browser: {error}", flush=True)
+        return 2
+    server = None
+    pages = []
+    try:
+        if args.url:
+            base = args.url.rstrip("/")
+        elif args.scenecast and args.database:
+            server = Server(args.scenecast, args.database)
+            base = server.url
+        else:
+            parser.error("give --url, or --scenecast and --database")
+        driver = launch(1280, 800)
+        observer = launch(1024, 700)
+        pages = [driver, observer]
+        for page in pages:
+            page.base = base
+        frames_decode(driver)
+        print("ok frames decode at the requested size, and latency probes flip the marker", flush=True)
+        target = click_selects(driver)
+        print("ok a click selects the device under it (state:update and pixels)", flush=True)
+        position = drag_moves(driver, target)
+        print("ok dragging the selected device moves it", flush=True)
+        driver_and_observer(driver, observer, target)
+        print("ok driver and observer see the same edits; the observer's edit is refused", flush=True)
+        reload_resumes(driver, target, position)
+        print("ok a reload resumes through state:full", flush=True)
+        return 0
+    except CheckFailed as error:
+        print(f"FAIL {error}", flush=True)
+        if server:
+            print(f"server log: {server.output()}", flush=True)
+        return 1
+    finally:
+        for page in pages:
+            page.quit()
+        if server:
+            server.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
