@@ -116,7 +116,7 @@ def main():
             page.wait_video(90)
             timing = page.wait("window.scenecast.timing.firstFrameMs !== null && window.scenecast.timing", 30, "first frame")
             firsts.append(timing["firstFrameMs"])
-        size = page.js("return window.scenecast.remote.size;")
+        size = page.js("return window.scenecast.remote.requested;")
         if size != {"width": 1280, "height": 720}:
             raise CheckFailed(f"the video element asked for {size}, not 1280x720")
         emit("first-frame", ms=statistics.median(firsts), samples=firsts)

@@ -47,7 +47,7 @@ def check(condition, message):
 def frames_decode(page):
     page.open(page.base + "/?scene=demo&role=driver&mode=remote")
     q = page.wait_video()
-    size = page.js("return window.scenecast.remote.size;")
+    size = page.js("return window.scenecast.remote.requested;")
     check(q["width"] == size["width"] and q["height"] == size["height"],
           f"decoded frames are {q['width']}x{q['height']}, the client asked for {size['width']}x{size['height']}")
     before = q["framesDecoded"]

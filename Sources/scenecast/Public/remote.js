@@ -22,7 +22,8 @@ export class RemoteController {
     this.announce = announce;
     this.host = host;
     this.media = null;
-    this.size = { width: 1280, height: 720 };
+    this.requested = { width: 1280, height: 720 }; // the size this client joined with
+    this.size = this.requested; // the view's pixel size: the picture's own size once it plays
     this.motion = { dAz: 0, dEl: 0, dx: 0, dy: 0, zoom: 1, pointer: null, drag: null };
     this.frame = 0;
     this.dragging = null; // {id, offset: [dx, dz], y}
@@ -46,6 +47,11 @@ export class RemoteController {
       clear: () => this.clearWalk(),
     });
     new ResizeObserver(() => this.placeMarker()).observe(video);
+    // An observer watching the driver's view gets the driver's size, whatever it asked for.
+    video.addEventListener('resize', () => {
+      if (video.videoWidth && video.videoHeight) this.size = { width: video.videoWidth, height: video.videoHeight };
+      this.placeMarker();
+    });
   }
 
   /** The size to join with: the video element's size in device pixels (even, at most 1080p). */
@@ -53,8 +59,9 @@ export class RemoteController {
     const rect = this.video.getBoundingClientRect();
     const width = rect.width || 1280;
     const height = rect.height || 720;
-    this.size = requestedSize(width, height, window.devicePixelRatio || 1);
-    return this.size;
+    this.requested = requestedSize(width, height, window.devicePixelRatio || 1);
+    this.size = this.requested;
+    return this.requested;
   }
 
   // MARK: Signalling
@@ -114,8 +121,13 @@ export class RemoteController {
 
   // MARK: Picking and dragging
 
+  /** The camera the picture is drawn with: an observer watches the driver's view while there is a driver. */
   myCamera() {
-    return this.host.me()?.camera ?? null;
+    const me = this.host.me();
+    if (me?.role === 'observer') {
+      for (const p of this.host.scene.participants.values()) if (p.role === 'driver') return p.camera;
+    }
+    return me?.camera ?? null;
   }
 
   click(p) {
