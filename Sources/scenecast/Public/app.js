@@ -10,7 +10,8 @@ import { formatNumber } from './dom.js';
 import { ConnectionForm, DetailsPanel, DeviceList } from './panels.js';
 import { DEVICE_STYLES, connectionStyle } from './palette.js';
 import { PlanView } from './planview.js';
-import { FATAL_JOIN_CODES, commands, isSceneRef, joinMessage } from './protocol.js';
+import { createInbox } from './inbox.js';
+import { commands, isSceneRef, joinMessage } from './protocol.js';
 import { QualityPanel } from './quality.js';
 import { RemoteController } from './remote.js';
 import { SceneModel } from './scene.js';
@@ -20,8 +21,6 @@ import { loadSettings, resume, setURLParameter } from './settings.js';
 import { buildLegend, renderStatus as paintStatus } from './statusbar.js';
 
 const $ = (id) => document.getElementById(id);
-const GAP_GRACE_MS = 2000;
-const OFFER_WAIT_MS = 5000; // in auto mode, how long to wait for video before drawing locally
 
 const settings = loadSettings();
 document.body.classList.toggle('kiosk', settings.kiosk);
@@ -46,7 +45,6 @@ const session = {
   openedAt: null, // performance.now() when the WebSocket opened, for the first-frame time
   resumed: false, // camera and selection restored after this join
 };
-const early = new Map(); // first version -> state:update that arrived ahead of its predecessor
 const errors = []; // the latest server errors, for the console and automated checks
 const dragRefs = new Map(); // command id -> device id whose drop preview waits for it
 
@@ -99,7 +97,7 @@ const remote = new RemoteController(
     edit: (c, label) => send(c, label),
     pick: (id) => pick(id, { from: 'video' }),
     clear: () => clearSelection(),
-    onMessage: (m) => handleMessage(m),
+    onMessage: (m) => inbox.handleMessage(m),
     onChange: () => quality.renderLatency(),
   },
 );
@@ -121,8 +119,14 @@ const client = new SignalClient({
     const video = session.videoRequested ? remote.measure() : null;
     return joinMessage({ scene: settings.scene, role: settings.role, name: settings.name, actor: settings.actor, video });
   },
-  onMessage: handleMessage,
+  onMessage: (message) => inbox.handleMessage(message),
   onStatus: handleStatus,
+});
+const inbox = createInbox({
+  session, scene, log, plan, pending, dragRefs, errors, remote, client,
+  render, renderAll, renderStatus, renderMode, setRequestedRole,
+  me: () => myParticipant(), role: () => myRole(), canEdit: () => canEdit(),
+  send: (c, label) => send(c, label), sendCommand: (c) => sendCommand(c),
 });
 
 function handleStatus(status, detail) {
@@ -135,7 +139,7 @@ function handleStatus(status, detail) {
     session.videoOffered = false;
     clearTimeout(session.offerTimer);
     remote.closeMedia();
-    early.clear();
+    inbox.reset();
     if (wasLive || pending.size) dropInFlight();
   }
   if (status === 'waiting') {
@@ -156,145 +160,6 @@ function dropInFlight() {
   dragRefs.clear();
   plan.clearOverrides();
   if (lost.length) log.warn(`The connection dropped before ${lost.length} command(s) were confirmed; the reloaded scene shows what was applied.`);
-}
-
-function handleMessage(message) {
-  switch (message.type) {
-    case 'joined':
-      session.participant = message.participant;
-      session.joinedRole = message.role;
-      session.iceServers = message.iceServers ?? [];
-      session.resumed = false;
-      log.info(`Joined as ${message.role}.`);
-      if (session.videoRequested) {
-        clearTimeout(session.offerTimer);
-        session.offerExpired = false;
-        session.offerTimer = setTimeout(() => {
-          session.offerExpired = true;
-          if (!session.videoOffered) log.info('The server sent no video; the plan is drawn in this browser.');
-          renderMode();
-          renderStatus();
-        }, OFFER_WAIT_MS);
-      }
-      break;
-    case 'offer':
-      session.videoOffered = true;
-      clearTimeout(session.offerTimer);
-      remote.offer(message, session.iceServers);
-      renderMode();
-      break;
-    case 'ice':
-      remote.ice(message);
-      break;
-    case 'state:full':
-      receiveFull(message);
-      break;
-    case 'state:update':
-      receiveUpdate(message);
-      break;
-    case 'ack':
-      settle(message.ref);
-      break;
-    case 'error':
-      receiveError(message);
-      break;
-    default:
-      break; // later protocol additions (WebRTC signalling) are not for this client
-  }
-}
-
-function receiveFull(message) {
-  const wasLive = scene.loaded;
-  scene.loadFull(message);
-  clearTimeout(session.outOfSyncTimer);
-  session.outOfSyncTimer = null;
-  session.live = session.participant !== null;
-  client.markHealthy();
-  plan.clearOverrides();
-  plan.fit({ ifFirst: true });
-  early.clear();
-  if (wasLive) log.info(`Scene reloaded at version ${scene.version}.`);
-  renderAll();
-  renderStatus();
-  resumeView();
-}
-
-/** After a (re)join, puts back this tab's last camera and selection. */
-function resumeView() {
-  const me = myParticipant();
-  if (session.resumed || !me) return;
-  session.resumed = true;
-  const saved = resume.load(scene.id);
-  if (!saved) return;
-  if (saved.camera && JSON.stringify(saved.camera) !== JSON.stringify(me.camera)) sendCommand(commands.camera(saved.camera));
-  if (saved.selection && scene.devices.has(saved.selection) && canEdit()) send(commands.select(saved.selection), 'resume');
-}
-
-function receiveUpdate(message) {
-  const myRoleBefore = myRole();
-  const result = scene.applyUpdate(message);
-  if (result.status === 'stale') return;
-  if (result.status === 'gap' && scene.loaded && message.version > scene.version) {
-    // The data channel and the WebSocket can overtake each other: hold it for its turn.
-    early.set(message.version - (message.changes?.length ?? 0) + 1, message);
-  }
-  if (result.status === 'gap') {
-    // Normally a state:full follows at once (the server rebuilt its state); if not, rejoin.
-    if (!session.outOfSyncTimer) {
-      session.outOfSyncTimer = setTimeout(() => {
-        session.outOfSyncTimer = null;
-        log.warn('Missed scene updates; reconnecting to reload the scene.');
-        client.reconnect();
-      }, GAP_GRACE_MS);
-    }
-    return;
-  }
-  for (const op of result.unknown) log.warn(`Ignored an unknown change “${op}”.`);
-  if (message.ref) {
-    pending.applied(message.ref);
-    dropPreview(message.ref);
-  }
-  const myRoleAfter = myRole();
-  if (myRoleBefore === 'driver' && myRoleAfter === 'observer') {
-    // Stay an observer across reconnects rather than take the scene back unasked.
-    setRequestedRole('observer');
-    log.warn('Another driver joined: you are observing now. Choose Driver as your role to edit again.');
-  }
-  render(result.changed);
-  const next = early.get(scene.version + 1);
-  if (next) {
-    early.delete(scene.version + 1);
-    receiveUpdate(next);
-  } else if (!early.size) {
-    clearTimeout(session.outOfSyncTimer);
-    session.outOfSyncTimer = null;
-  }
-}
-
-function receiveError(message) {
-  const entry = message.ref ? pending.resolve(message.ref) : null;
-  errors.push({ ref: message.ref ?? null, code: message.code, message: message.message, at: Date.now() });
-  if (errors.length > 50) errors.shift();
-  if (message.ref) dropPreview(message.ref);
-  if (!session.participant) {
-    log.error(message.code, message.message, 'Could not join');
-    if (FATAL_JOIN_CODES.has(message.code)) client.stop(`${message.code}: ${message.message}`);
-    else client.reconnect();
-    return;
-  }
-  log.error(message.code, message.message, entry ? `${entry.type} (${entry.label})` : null);
-}
-
-function settle(ref) {
-  pending.resolve(ref);
-  dropPreview(ref);
-}
-
-function dropPreview(ref) {
-  const id = dragRefs.get(ref);
-  if (!id) return;
-  dragRefs.delete(ref);
-  plan.setOverride(id, null);
 }
 
 // MARK: Commands
@@ -335,7 +200,7 @@ function render(changed) {
   if (changed.participants) {
     renderStatus();
     const me = myParticipant();
-    if (me && session.live) resume.save(scene.id, { camera: me.camera, selection: me.selection });
+    if (me && session.live && session.resumed) resume.save(scene.id, { camera: me.camera, selection: me.selection });
     remote.placeMarker();
   }
   $('plan-summary').textContent = `${scene.name}: ${scene.devices.size} devices, ${scene.connections.size} connections.`;

@@ -57,9 +57,8 @@ export class RemoteController {
   /** The size to join with: the video element's size in device pixels (even, at most 1080p). */
   measure() {
     const rect = this.video.getBoundingClientRect();
-    const width = rect.width || 1280;
-    const height = rect.height || 720;
-    this.requested = requestedSize(width, height, window.devicePixelRatio || 1);
+    // Hidden (the plan is showing): ask for the last size again.
+    if (rect.width >= 16 && rect.height >= 16) this.requested = requestedSize(rect.width, rect.height, window.devicePixelRatio || 1);
     this.size = this.requested;
     return this.requested;
   }
