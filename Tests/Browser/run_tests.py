@@ -52,10 +52,11 @@ def frames_decode(page):
           f"decoded frames are {q['width']}x{q['height']}, the client asked for {size['width']}x{size['height']}")
     before = q["framesDecoded"]
     azimuth = page.js(f"return {me_field(page, 'camera')}.azimuth;")
-    video = page.video()
-    video.click()
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+    page.js("document.getElementById('remote-video').focus();")  # focus without clicking (a click selects)
     for _ in range(4):
-        video.send_keys("\ue014")  # ArrowRight orbits
+        ActionChains(page.driver).send_keys(Keys.ARROW_RIGHT).perform()  # arrows orbit
         time.sleep(0.15)
     page.wait(f"{me_field(page, 'camera')}.azimuth !== {azimuth}", 15, "the keyboard orbit to reach the camera")
     page.wait(f"window.scenecast.quality && window.scenecast.quality.framesDecoded > {before}", 15, "more decoded frames")

@@ -46,7 +46,8 @@ struct BrowserEndToEndTests {
         let dragged = try #require(results.first { $0["kind"]?.stringValue == "dragged" })
         let scene = try #require(dragged["scene"]?.stringValue.flatMap(UUID.init(uuidString:)))
         let device = try #require(dragged["device"]?.stringValue.flatMap(UUID.init(uuidString:)))
-        let position = try #require(dragged["position"]?.arrayValue?.compactMap(\.doubleValue))
+        let coordinates = dragged["position"]?.arrayValue?.compactMap { $0.doubleValue }
+        let position = try #require(coordinates)
         let store = LedgerStore(conninfo: db.conninfo, logger: db.logger)
         let state = try await store.state(scene: scene)
         await store.close()
@@ -60,7 +61,7 @@ struct BrowserEndToEndTests {
     /// Runs the Selenium script with Debian's python3 and returns its exit status and output.
     static func runScript(_ arguments: [String]) async throws -> (Int32, String) {
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("scenecast-browser-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: log) }
         let handle = try FileHandle(forWritingTo: log)
         let process = Process()

@@ -76,7 +76,7 @@ struct StreamBench {
     /// Runs the browser script, echoing its PROGRESS lines to standard error; returns its RESULT lines.
     func runScript(_ arguments: [String]) async throws -> [JSONValue] {
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("scenecast-bench-stream-\(getpid()).log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: log) }
         let handle = try FileHandle(forWritingTo: log)
         let process = Process()

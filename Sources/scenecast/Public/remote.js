@@ -9,6 +9,8 @@ import { envelope, roundCoordinate } from './protocol.js';
 import { RemoteView } from './remoteview.js';
 import { MediaSession } from './rtc.js';
 
+const POINTER_INTERVAL_MS = 100;
+
 export class RemoteController {
   /**
    * @param {{video: HTMLVideoElement, marker: HTMLElement, announce: HTMLElement}} elements
@@ -26,6 +28,7 @@ export class RemoteController {
     this.size = this.requested; // the view's pixel size: the picture's own size once it plays
     this.motion = { dAz: 0, dEl: 0, dx: 0, dy: 0, zoom: 1, pointer: null, drag: null };
     this.frame = 0;
+    this.pointerSentAt = 0;
     this.dragging = null; // {id, offset: [dx, dz], y}
     this.candidate = null; // device id the keyboard walk points at
     this.latency = new LatencyTester({
@@ -113,9 +116,16 @@ export class RemoteController {
     if (m.dAz || m.dEl) send('camera:orbit', { dAzimuth: clampDeg(m.dAz), dElevation: clampDeg(m.dEl) });
     if (m.dx || m.dy) send('camera:pan', { dx: Math.max(-100, Math.min(100, m.dx)), dy: Math.max(-100, Math.min(100, m.dy)) });
     if (m.zoom !== 1) send('camera:zoom', { factor: Math.max(0.01, Math.min(100, m.zoom)) });
-    if (m.pointer) send('pointer:move', { x: clamp01(m.pointer.u), y: clamp01(m.pointer.v) });
+    // Every pointer:move is recorded in the ledger: a hovering pointer is sent 10 times a second at most.
+    let pointer = m.pointer;
+    if (pointer && performance.now() - this.pointerSentAt >= POINTER_INTERVAL_MS) {
+      send('pointer:move', { x: clamp01(pointer.u), y: clamp01(pointer.v) });
+      this.pointerSentAt = performance.now();
+      pointer = null;
+    }
     if (m.drag) send('device:drag', { deviceId: m.drag.id, position: m.drag.position });
     this.motion = { dAz: 0, dEl: 0, dx: 0, dy: 0, zoom: 1, pointer: null, drag: null };
+    if (pointer) this.queue({ pointer });
   }
 
   // MARK: Picking and dragging
