@@ -48,8 +48,9 @@ export class MediaSession {
   }
 
   async addCandidate(candidate) {
+    if (!candidate.candidate) return; // end of the server's candidates: nothing to add
     try {
-      await this.pc.addIceCandidate(candidate.candidate ? candidate : null);
+      await this.pc.addIceCandidate(candidate);
     } catch (error) {
       console.warn('scenecast: ICE candidate refused', candidate, error);
     }
