@@ -134,7 +134,13 @@ let package = Package(
         ),
         .testTarget(
             name: "StreamerTests",
-            dependencies: ["Streamer", "CommandBus", "SceneLedger", "Renderer", "ScenecastTestSupport"],
+            dependencies: [
+                "Streamer", "CommandBus", "SceneLedger", "Renderer", "ScenecastTestSupport",
+                // The end-to-end test starts the real `scenecast serve` and talks to /signal.
+                "scenecast",
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
