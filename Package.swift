@@ -123,7 +123,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RendererTests",
-            dependencies: ["Renderer", "SceneLedger"],
+            dependencies: ["Renderer", "SceneLedger", "ScenecastTestSupport"],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
