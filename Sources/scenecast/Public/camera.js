@@ -122,13 +122,17 @@ export function toViewPixel(px, py, box, viewWidth, viewHeight) {
   return { x: u * viewWidth, y: v * viewHeight, u, v };
 }
 
-/** The size to ask the server for: the element's size in device pixels, even, at most 1920x1080. */
+/**
+ * The size to ask the server for: the element's size in device pixels, scaled to fit
+ * 1920x1080 and rounded down to multiples of 8 (even, and I420 rows of both planes need
+ * no padding).
+ */
 export function requestedSize(cssWidth, cssHeight, dpr = 1) {
   let w = Math.max(16, Math.round(cssWidth * dpr));
   let h = Math.max(16, Math.round(cssHeight * dpr));
   const fit = Math.min(1, 1920 / w, 1080 / h);
-  w = Math.max(16, Math.floor((w * fit) / 2) * 2);
-  h = Math.max(16, Math.floor((h * fit) / 2) * 2);
+  w = Math.max(16, Math.floor((w * fit) / 8) * 8);
+  h = Math.max(16, Math.floor((h * fit) / 8) * 8);
   return { width: w, height: h };
 }
 
