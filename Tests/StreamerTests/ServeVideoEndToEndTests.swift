@@ -60,6 +60,11 @@ struct ServeVideoEndToEndTests {
         #expect(Array(types.prefix(3)) == ["joined", "state:full", "offer"])
         let joined = seen.withLock { $0.first { $0["type"]?.stringValue == "joined" } }
         #expect(joined?["iceServers"] == .array([]))
+        let offer = seen.withLock { $0.first { $0["type"]?.stringValue == "offer" } }?["sdp"]?.stringValue ?? ""
+        for part in ["m=video", "H264/90000", "a=sendonly", "webrtc-datachannel", "a=group:BUNDLE"] {
+            #expect(offer.contains(part), "the offer lacks \(part): \(offer)")
+        }
+        if ProcessInfo.processInfo.environment["STREAM_TEST_PRINT_OFFER"] != nil { print(offer) }
         #expect(receiver.frameSize?.width == 320 && receiver.frameSize?.height == 240)
 
         let id = UUID().uuidString.lowercased()

@@ -68,18 +68,23 @@ extension FrameCountingReceiver {
         }
         branch.withLock { $0 = elements }
         let probe: @convention(c) (UnsafeMutablePointer<GstPad>?, UnsafeMutablePointer<GstPadProbeInfo>?, gpointer?) -> GstPadProbeReturn = {
-            pad, _, data in
+            pad, info, data in
             guard let receiver = callbackContext(data, as: ReceiverCallbacks.self)?.receiver else { return GST_PAD_PROBE_OK }
             receiver.frames.wrappingAdd(1, ordering: .relaxed)
-            if receiver.mode == .decode, receiver.frameSize == nil, let pad, let caps = gst_pad_get_current_caps(pad) {
-                defer { gst_caps_unref(caps) }
-                if let structure = gst_caps_get_structure(caps, 0) {
-                    var width: gint = 0
-                    var height: gint = 0
-                    if gst_structure_get_int(structure, "width", &width) != 0, gst_structure_get_int(structure, "height", &height) != 0 {
-                        receiver.size.withLock { $0 = (Int(width), Int(height)) }
-                    }
-                }
+            guard receiver.mode == .decode, let pad, let info, let buffer = scenecast_probe_buffer(info),
+                let caps = gst_pad_get_current_caps(pad)
+            else { return GST_PAD_PROBE_OK }
+            defer { gst_caps_unref(caps) }
+            var video = GstVideoInfo()
+            guard gst_video_info_from_caps(&video, caps) != 0 else { return GST_PAD_PROBE_OK }
+            receiver.size.withLock { $0 = (Int(video.width), Int(video.height)) }
+            var map = GstMapInfo()
+            guard gst_buffer_map(buffer, &map, GST_MAP_READ) != 0 else { return GST_PAD_PROBE_OK }
+            defer { gst_buffer_unmap(buffer, &map) }
+            // The probe marker: a 32x32 square at the top left; sample its middle.
+            let offset = 16 * Int(video.stride.0) + 16
+            if Int(map.size) > offset, let bytes = map.data {
+                receiver.recordMarker(luma: bytes[offset])
             }
             return GST_PAD_PROBE_OK
         }

@@ -1,4 +1,5 @@
 import CGStreamer
+import Foundation
 package import Logging
 import Synchronization
 
@@ -31,6 +32,7 @@ package final class FrameCountingReceiver: @unchecked Sendable {
     let branch = Mutex<[GstElementRef]>([])
     let frames = Atomic<Int>(0)
     let size = Mutex<(width: Int, height: Int)?>(nil)
+    let marker = Mutex<MarkerReading?>(nil)
     private var watch: BusWatch?
 
     /// A receiver gathering candidates on `localAddresses` only (loopback in tests).
@@ -64,6 +66,19 @@ package final class FrameCountingReceiver: @unchecked Sendable {
 
     /// The decoded video size (nil before the first decoded frame, or in `countOnly`).
     package var frameSize: (width: Int, height: Int)? { size.withLock { $0 } }
+
+    /// The probe marker as last decoded: white (luma over 128) or black, and when (on
+    /// `MonotonicClock`-style uptime nanoseconds) it last changed colour. Nil before the
+    /// first decoded frame, or in `countOnly` mode.
+    package var markerReading: MarkerReading? { marker.withLock { $0 } }
+
+    func recordMarker(luma: UInt8) {
+        let white = luma > 128
+        let now = DispatchTime.now().uptimeNanoseconds
+        marker.withLock { reading in
+            if reading?.white != white { reading = MarkerReading(white: white, changedAtNanos: now) }
+        }
+    }
 
     /// Applies the server's offer and produces an answer (as an `answer` event).
     package func applyOffer(_ sdp: String) throws(StreamerError) {
@@ -115,4 +130,11 @@ package final class FrameCountingReceiver: @unchecked Sendable {
         watch = nil
         continuation.finish()
     }
+}
+
+/// The colour of the latency probe marker in the decoded video, and when it last flipped.
+package struct MarkerReading: Sendable, Equatable {
+    package var white: Bool
+    /// `DispatchTime.now().uptimeNanoseconds` when the first frame of this colour was decoded.
+    package var changedAtNanos: UInt64
 }

@@ -61,57 +61,43 @@ package final class StreamView: Sendable {
             logger.error("the view's GL context could not start; no video", metadata: ["error": "\(error)"])
             return
         }
-        var projection: RenderProjection?
-        var reset = true
-        var dirty = true
-        var lastFrame: UInt64?
-        var camera = Camera.default
-        let clock = pipeline.clock
+        var loop = RenderLoopState()
         while !Task.isCancelled {
-            for change in pending.withLock({ list in defer { list.removeAll() }; return list }) {
-                dirty = true
-                switch change {
-                case .state(let state):
-                    projection = RenderProjection(state: state)
-                    reset = true
-                case .events(let events, let first, let at):
-                    for (i, event) in events.enumerated() {
-                        projection?.apply(event, version: first + Int64(i), recordedAtMicros: at)
-                    }
-                }
-            }
-            guard var current = projection else {
+            loop.take(pending.withLock { list in defer { list.removeAll() }; return list }, owner: cameraOwner)
+            guard loop.projection != nil else {
                 await signal.wait(nanoseconds: 100_000_000)
                 continue
             }
+            do {
+                try await loop.updateScene(gl, owner: cameraOwner)
+            } catch {
+                logger.error("updating the view's scene failed; no more video", metadata: ["error": "\(error)"])
+                break
+            }
+            let animating = await gl.sceneAnimates
+            let clock = pipeline.clock
             let now = clock.now()
-            let due = pacer.withLock { $0.nextFrame(after: lastFrame, changed: dirty, animating: false) }
+            let due = pacer.withLock { $0.nextFrame(after: loop.lastFrameTime, changed: loop.needsDraw, animating: animating) }
             if now < due {
                 await signal.wait(nanoseconds: due - now)
                 continue
             }
-            if let owned = current.state.participants[cameraOwner]?.camera { camera = owned }
-            let started = clock.now()
+            if !loop.needsDraw && !animating, let frame = loop.lastFrame {
+                // Nothing changed: the keep-alive frame is the last one again, not a render.
+                pipeline.push(frame)
+                loop.lastFrameTime = now
+                continue
+            }
             do {
-                if reset {
-                    _ = current.takeChanges()
-                    try await gl.renderScene(current.state, camera: camera, viewer: cameraOwner)
-                } else {
-                    try await gl.renderScene(current.state, changes: current.takeChanges(), camera: camera, viewer: cameraOwner)
-                }
-                let frame = try await gl.readFrameI420()
+                let frame = try await loop.draw(gl, owner: cameraOwner)
                 pipeline.push(frame)
             } catch {
                 logger.error("rendering the view failed; no more video", metadata: ["error": "\(error)"])
-                await gl.close()
-                return
+                break
             }
-            projection = current
-            reset = false
-            dirty = false
-            lastFrame = now
+            loop.lastFrameTime = now
             framesRendered.wrappingAdd(1, ordering: .relaxed)
-            renderNanos.wrappingAdd(Int(clock.now() - started), ordering: .relaxed)
+            renderNanos.wrappingAdd(Int(clock.now() - now), ordering: .relaxed)
         }
         await gl.close()
     }
