@@ -17,6 +17,7 @@ struct StreamBench {
     let script: URL
     let probes: Int
     let observersMax: Int
+    let videoFPS: Int
 
     /// The script in the source tree this binary was built from.
     static var defaultScript: URL {
@@ -53,7 +54,7 @@ struct StreamBench {
         process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         process.arguments = [
             "serve", "--port", String(port), "--database", conninfo, "--demo", "100",
-            "--ice-address", "127.0.0.1", "--log-level", "warning",
+            "--ice-address", "127.0.0.1", "--video-fps", String(videoFPS), "--log-level", "warning",
         ]
         process.standardOutput = FileHandle.nullDevice
         try process.run()

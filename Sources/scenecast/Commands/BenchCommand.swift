@@ -92,12 +92,15 @@ struct BenchCommand: AsyncParsableCommand {
         @OptionGroup var database: DatabaseOptions
         @Option(help: "Latency probes (percentiles over them).") var probes: Int = 100
         @Option(name: .customLong("observers-max"), help: "Stop adding light receivers at this many.") var observersMax: Int = 60
+        @Option(name: .customLong("video-fps"), help: "The server's highest frame rate per view (serve --video-fps).")
+        var videoFPS: Int = 60
         @Option(name: .customLong("browser-script"), help: "Path of Tests/Browser/bench_stream.py (default: in the source tree).")
         var browserScript: String?
 
         func validate() throws {
             guard probes >= 10 else { throw ValidationError("--probes takes at least 10.") }
             guard observersMax >= 5 else { throw ValidationError("--observers-max takes at least 5.") }
+            guard (1...120).contains(videoFPS) else { throw ValidationError("--video-fps takes 1 to 120.") }
         }
 
         func run() async throws {
@@ -105,7 +108,9 @@ struct BenchCommand: AsyncParsableCommand {
             let session = try await database.open(logger: logger)
             let script = browserScript.map { URL(fileURLWithPath: $0) } ?? StreamBench.defaultScript
             do {
-                let line = try await StreamBench(conninfo: session.conninfo, script: script, probes: probes, observersMax: observersMax).run()
+                let line = try await StreamBench(
+                    conninfo: session.conninfo, script: script, probes: probes, observersMax: observersMax, videoFPS: videoFPS
+                ).run()
                 await session.close()
                 Terminal.line(line)
             } catch {
