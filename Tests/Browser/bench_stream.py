@@ -30,6 +30,8 @@ const step = () => {
 requestAnimationFrame(step);
 """
 
+DECODED = "window.scenecast.remote.media.stats().then((s) => done(s.inbound.framesDecoded));"
+
 # Light receivers: each joins as an observer, answers the offer and counts the encoded
 # frames its video receiver delivers, without ever passing them to a decoder.
 RECEIVERS = """
@@ -130,10 +132,10 @@ def main():
         progress(f"orbit: {args.orbit_seconds:g} s of continuous camera motion")
         page.js(ORBIT)
         time.sleep(1)
-        frames0 = page.js("return window.scenecast.quality.framesDecoded;")
+        frames0 = page.js_async(DECODED)
         cpu0, t0 = cpu_seconds(args.server_pid), time.monotonic()
         time.sleep(args.orbit_seconds)
-        frames1 = page.js("return window.scenecast.quality.framesDecoded;")
+        frames1 = page.js_async(DECODED)
         cpu1, t1 = cpu_seconds(args.server_pid), time.monotonic()
         emit("orbit", fps=(frames1 - frames0) / (t1 - t0))
         emit("cpu", percent_per_view=100 * (cpu1 - cpu0) / (t1 - t0))

@@ -98,7 +98,10 @@ const remote = new RemoteController(
     pick: (id) => pick(id, { from: 'video' }),
     clear: () => clearSelection(),
     onMessage: (m) => inbox.handleMessage(m),
-    onChange: () => quality.renderLatency(),
+    onChange: () => {
+      quality.renderLatency();
+      renderStatus();
+    },
   },
 );
 
