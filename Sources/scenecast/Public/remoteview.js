@@ -60,7 +60,11 @@ export class RemoteView {
 
   down(e) {
     this.video.focus({ preventScroll: true });
-    this.video.setPointerCapture(e.pointerId);
+    try {
+      this.video.setPointerCapture(e.pointerId);
+    } catch {
+      /* a pointer the browser no longer tracks: no capture, the gesture still works */
+    }
     this.pointers.set(e.pointerId, this.local(e));
     if (this.pointers.size === 2) {
       this.gesture = { kind: 'pinch', ...this.pinch() };
