@@ -6,17 +6,17 @@
 
 import { ActivityLog, ParticipantsPanel, PendingList } from './activity.js';
 import { SignalClient, signalURL } from './connection.js';
+import { bindControls } from './controls.js';
 import { formatNumber } from './dom.js';
-import { ConnectionForm, DetailsPanel, DeviceList } from './panels.js';
-import { DEVICE_STYLES, connectionStyle } from './palette.js';
-import { PlanView } from './planview.js';
+import { createEditor } from './editing.js';
 import { createInbox } from './inbox.js';
+import { DEVICE_STYLES, connectionStyle } from './palette.js';
+import { ConnectionForm, DetailsPanel, DeviceList } from './panels.js';
+import { PlanView } from './planview.js';
 import { commands, isSceneRef, joinMessage } from './protocol.js';
 import { QualityPanel } from './quality.js';
 import { RemoteController } from './remote.js';
 import { SceneModel } from './scene.js';
-import { bindControls } from './controls.js';
-import { createEditor } from './editing.js';
 import { loadSettings, resume, setURLParameter } from './settings.js';
 import { buildLegend, renderStatus as paintStatus } from './statusbar.js';
 
