@@ -42,6 +42,7 @@ const session = {
   videoOffered: false, // the server sent an offer for this join
   offerTimer: null,
   offerExpired: false, // no offer came within OFFER_WAIT_MS of joining
+  videoStalled: false, // an offer came but no frame followed within FRAME_WAIT_MS
   openedAt: null, // performance.now() when the WebSocket opened, for the first-frame time
   resumed: false, // camera and selection restored after this join
 };
@@ -101,6 +102,7 @@ const remote = new RemoteController(
     onChange: () => {
       quality.renderLatency();
       renderStatus();
+      renderMode();
     },
   },
 );
@@ -243,7 +245,10 @@ function renderEditability() {
 
 function renderStatus() {
   let note = '';
-  if (session.live && session.videoRequested) note = remote.media ? 'video' : session.offerExpired ? 'no video' : 'waiting for video';
+  const playing = remote.media?.firstFrameAt != null;
+  if (session.live && session.videoRequested) {
+    note = playing ? 'video' : session.offerExpired || session.videoStalled ? 'no video' : 'waiting for video';
+  }
   paintStatus(session, myRole(), note);
 }
 
@@ -251,6 +256,7 @@ function renderStatus() {
 function viewMode() {
   if (settings.mode === 'local') return 'local';
   if (settings.mode === 'remote') return 'remote';
+  if (session.videoStalled && !remote.media?.firstFrameAt) return 'local';
   return session.videoOffered || (session.videoRequested && !session.offerExpired) ? 'remote' : 'local';
 }
 

@@ -6,6 +6,7 @@ import { resume } from './settings.js';
 
 const GAP_GRACE_MS = 2000;
 const OFFER_WAIT_MS = 5000; // in auto mode, how long to wait for video before drawing locally
+const FRAME_WAIT_MS = 10_000; // and for the first frame after the offer
 
 export function createInbox(app) {
   const { session, scene, log, plan, pending, dragRefs, errors, remote, client } = app;
@@ -32,8 +33,17 @@ export function createInbox(app) {
         break;
       case 'offer':
         session.videoOffered = true;
+        session.videoStalled = false;
         clearTimeout(session.offerTimer);
         remote.offer(message, session.iceServers);
+        // In auto mode, a stream that never shows a frame gives way to the local plan.
+        session.offerTimer = setTimeout(() => {
+          if (remote.media?.firstFrameAt !== null) return;
+          session.videoStalled = true;
+          log.warn('No video frame arrived within 10 s of the offer.');
+          app.renderMode();
+          app.renderStatus();
+        }, FRAME_WAIT_MS);
         app.renderMode();
         break;
       case 'ice':

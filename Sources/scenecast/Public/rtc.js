@@ -72,7 +72,9 @@ export class MediaSession {
     const play = this.video.play();
     if (play) play.catch(() => {}); // muted autoplay; a refusal shows as a paused video
     const noteFirst = () => {
-      if (this.firstFrameAt === null) this.firstFrameAt = performance.now();
+      if (this.firstFrameAt !== null) return;
+      this.firstFrameAt = performance.now();
+      this.onState('frame');
     };
     if (this.video.requestVideoFrameCallback) this.video.requestVideoFrameCallback(noteFirst);
     else this.video.addEventListener('loadeddata', noteFirst, { once: true });
