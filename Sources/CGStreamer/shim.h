@@ -51,6 +51,12 @@ static inline gchar *scenecast_get_string(gpointer object, const char *name) {
     g_object_get(object, name, &value, NULL);
     return value;
 }
+/* An enum or int property. */
+static inline gint scenecast_get_enum(gpointer object, const char *name) {
+    gint value = 0;
+    g_object_get(object, name, &value, NULL);
+    return value;
+}
 static inline gboolean scenecast_has_property(gpointer object, const char *name) {
     return g_object_class_find_property(G_OBJECT_GET_CLASS(object), name) != NULL;
 }

@@ -17,6 +17,9 @@ struct PacingTests {
         #expect(!early)
         let due = c.takeDue(at: 10 + second)
         #expect(due)
+        // The request that follows a due one is granted.
+        let granted = c.request(at: 10 + second)
+        #expect(granted == .force)
         let again = c.takeDue(at: 10 + 3 * second)
         #expect(!again)
         let later = c.request(at: 10 + 3 * second)

@@ -56,13 +56,25 @@ struct StreamingIntegrationTests {
     func observerSharesView() async throws {
         let f = try await StreamingFixture.make()
         let driver = try await VideoClient(f, role: .driver, width: 320, height: 240)
-        let observer = try await VideoClient(f, role: .observer, width: 640, height: 480, mode: .countOnly)
+        // The driver's stream is running before the observer arrives: the observer's decoder
+        // can only start at a keyframe forced for it.
+        #expect(await VideoClient.eventually { driver.receiver.framesReceived >= 3 })
+        let observer = try await VideoClient(f, role: .observer, width: 640, height: 480)
         let summary = await f.streamer.summary()
         #expect(summary.views == 1 && summary.peers == 2)
-        let both = await VideoClient.eventually { driver.receiver.framesReceived >= 3 && observer.receiver.framesReceived >= 3 }
-        #expect(both, "driver \(driver.receiver.framesReceived), observer \(observer.receiver.framesReceived)")
+        let decoded = await VideoClient.eventually(20) { observer.receiver.framesReceived >= 3 }
+        #expect(decoded, "observer decoded \(observer.receiver.framesReceived)")
+        // It shares the driver's view, so it gets the driver's size.
+        #expect(observer.receiver.frameSize?.width == 320 && observer.receiver.frameSize?.height == 240)
+        // A light receiver counts frames without decoding them.
+        let light = try await VideoClient(f, role: .observer, width: 320, height: 240, mode: .countOnly)
+        #expect(await VideoClient.eventually { light.receiver.framesReceived >= 3 })
+        await light.close()
         await observer.close()
         #expect(await f.streamer.summary().peers == 1)
+        // The driver keeps streaming after the observers left (and closed their channels).
+        let before = driver.receiver.framesReceived
+        #expect(await VideoClient.eventually { driver.receiver.framesReceived > before + 2 })
         await driver.close()
         #expect(await f.streamer.summary().views == 0)
         await f.shutdown()

@@ -81,7 +81,7 @@ private final class BusHandlerBox: Sendable {
 
 /// What a bus handler needs of one message, read while the message is valid.
 package struct BusMessage: Sendable {
-    package enum Kind: Sendable { case error, warning, eos, other }
+    package enum Kind: Sendable { case error, warning, eos, latency, other }
     package let kind: Kind
     package let source: String
     package let text: String
@@ -99,6 +99,8 @@ package struct BusMessage: Sendable {
             gst_message_parse_warning(message, &error, &debug)
         case GST_MESSAGE_EOS:
             kind = .eos
+        case GST_MESSAGE_LATENCY:
+            kind = .latency
         default:
             kind = .other
         }

@@ -37,11 +37,10 @@ package struct KeyframeCoalescer: Sendable, Equatable {
         return lastForced &+ minimumInterval
     }
 
-    /// Called on the view's clock: true (and the request consumed) when a pending request
-    /// is now due.
+    /// Called on the view's clock: true when a pending request is now due. The caller then
+    /// asks again, and that `request` is granted (`.force`).
     package mutating func takeDue(at now: UInt64) -> Bool {
         guard let dueAt, now >= dueAt else { return false }
-        lastForced = now
         pending = false
         return true
     }

@@ -1,7 +1,7 @@
 import CGStreamer
 package import Logging
 package import Renderer
-import Synchronization
+package import Synchronization
 
 /// One view's media pipeline:
 ///
@@ -26,6 +26,8 @@ package final class ViewPipeline: @unchecked Sendable {
     let logger: Logger
     let clock: MonotonicClock
     let coalescer = Mutex(KeyframeCoalescer())
+    /// Frames pushed into the encoder so far.
+    package let framesPushed = Atomic<Int>(0)
     private let currentBitrate: Mutex<Int>
     private var busWatch: BusWatch?
     private var probeID: gulong = 0
@@ -93,8 +95,12 @@ package final class ViewPipeline: @unchecked Sendable {
     /// Starts the pipeline (PLAYING) and watches its bus on the GLib loop thread.
     package func start() throws(StreamerError) {
         let logger = self.logger
+        let pipeline = self.pipeline
         busWatch = GLibLoop.shared.watch(pipeline) { message in
             switch message.kind {
+            case .latency:
+                // A peer joined or left: let the RTP sessions know the pipeline's latency.
+                _ = gst_bin_recalculate_latency(UnsafeMutableRawPointer(pipeline.pointer).assumingMemoryBound(to: GstBin.self))
             case .error where message.isPeerScoped:
                 // A peer's data channel or transport failed; the others keep streaming.
                 logger.debug("peer element error", metadata: ["source": "\(message.source)", "error": "\(message.text)"])
@@ -125,6 +131,7 @@ package final class ViewPipeline: @unchecked Sendable {
         scenecast_buffer_set_pts(buffer, guint64(clock.now()), scenecast_clock_time_none())
         let appsrc = UnsafeMutableRawPointer(self.appsrc.pointer).assumingMemoryBound(to: GstAppSrc.self)
         _ = gst_app_src_push_buffer(appsrc, buffer)
+        framesPushed.wrappingAdd(1, ordering: .relaxed)
         if coalescer.withLock({ $0.takeDue(at: clock.now()) }) { sendForceKeyUnit() }
     }
 

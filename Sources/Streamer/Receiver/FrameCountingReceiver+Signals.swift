@@ -55,6 +55,15 @@ extension FrameCountingReceiver {
             continuation.yield(.failed("the receiver's decoder elements are missing"))
             return
         }
+        // Like a browser: ask the sender for a keyframe (an RTCP PLI) whenever the picture
+        // cannot be decoded, including before the first keyframe.
+        elements[0].set("request-keyframe", true)
+        elements[0].set("wait-for-keyframe", true)
+        if mode == .decode {
+            elements[2].set("automatic-request-sync-points", true)
+            elements[2].set("discard-corrupted-frames", true)
+            elements[2].set("min-force-key-unit-interval", uint64: 500_000_000)
+        }
         let bin = UnsafeMutableRawPointer(pipeline.pointer).assumingMemoryBound(to: GstBin.self)
         elements.last!.set("sync", false)
         elements.last!.set("async", false)

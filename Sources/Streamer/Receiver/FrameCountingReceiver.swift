@@ -49,7 +49,11 @@ package final class FrameCountingReceiver: @unchecked Sendable {
         }
         gst_bin_add(UnsafeMutableRawPointer(pipeline.pointer).assumingMemoryBound(to: GstBin.self), webrtc.pointer)
         connectSignals()
+        let owner = pipeline
         watch = GLibLoop.shared.watch(pipeline) { message in
+            if message.kind == .latency {
+                _ = gst_bin_recalculate_latency(UnsafeMutableRawPointer(owner.pointer).assumingMemoryBound(to: GstBin.self))
+            }
             if message.kind == .error && !message.isPeerScoped {
                 logger.warning("receiver pipeline error", metadata: ["source": "\(message.source)", "error": "\(message.text)"])
             }

@@ -43,11 +43,10 @@ final class FrameSignal: Sendable {
         timer.cancel()
     }
 
+    /// The deadline passed. Like `signal()`, it leaves a wake-up pending when the waiter
+    /// has not parked yet, so a timer that fires first is never lost (an early wake-up
+    /// only makes the loop check its deadline again).
     private func timeout() {
-        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
-            defer { state.waiter = nil }
-            return state.waiter
-        }
-        waiter?.resume()
+        signal()
     }
 }

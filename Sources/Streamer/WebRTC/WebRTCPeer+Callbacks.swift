@@ -1,4 +1,6 @@
 import CGStreamer
+import Foundation
+import Logging
 import Synchronization
 
 /// What the C callbacks reach: the event sink, and the peer weakly.
@@ -23,6 +25,23 @@ extension WebRTCPeer {
             callbacks.continuation.yield(.candidate(mline: Int(mline), candidate: String(cString: text)))
         }
         connectSignal(webrtc.raw, "on-ice-candidate", unsafeBitCast(candidate, to: GCallback.self), context: PeerCallbacks(self))
+
+        // Connected (ICE and DTLS): the peer's decoder can only start at a keyframe.
+        let state: @convention(c) (gpointer?, gpointer?, gpointer?) -> Void = { object, _, data in
+            guard let object, let peer = callbackContext(data, as: PeerCallbacks.self)?.peer else { return }
+            let value = scenecast_get_enum(object, "connection-state")
+            if value == gint(GST_WEBRTC_PEER_CONNECTION_STATE_CONNECTED.rawValue) {
+                // The first packets after DTLS completes may still be lost; ask again after
+                // one and two seconds (coalesced with everyone else's requests).
+                peer.logger.debug("peer connected; forcing a keyframe")
+                let view = peer.view
+                view.requestKeyframe()
+                for delay in [1.0, 2.0] {
+                    DispatchQueue.global().asyncAfter(deadline: .now() + delay) { [weak view] in view?.requestKeyframe() }
+                }
+            }
+        }
+        connectSignal(webrtc.raw, "notify::connection-state", unsafeBitCast(state, to: GCallback.self), context: PeerCallbacks(self))
 
         // The queue overflowed: skip to the next keyframe and ask for one.
         let overrun: @convention(c) (UnsafeMutablePointer<GstElement>?, gpointer?) -> Void = { _, data in

@@ -30,10 +30,11 @@ package final class WebRTCPeer: @unchecked Sendable {
         self.logger = logger
         queue = try GStreamer.make("queue")
         webrtc = try GStreamer.make("webrtcbin")
-        // Bounded: half a second of packets, the oldest dropped first.
+        // Bounded by bytes (x264's shifted timestamps make time levels unreliable): about
+        // half a second at the top bitrate, the oldest packets dropped first.
         queue.set("max-size-buffers", uint: 0)
-        queue.set("max-size-bytes", uint: 0)
-        queue.set("max-size-time", uint64: 500_000_000)
+        queue.set("max-size-bytes", uint: 512 * 1024)
+        queue.set("max-size-time", uint64: 0)
         queue.set("leaky", nick: "downstream")
         guard let teePad = view.tee.requestPad("src_%u") else {
             throw StreamerError(.pipeline, "The view's tee gave no pad for a new peer")
