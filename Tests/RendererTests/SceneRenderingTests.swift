@@ -28,7 +28,8 @@ struct SceneRenderingTests {
     let camera = Camera(target: Vec3(0.5, 0.8, 0), distance: 11, azimuth: 20, elevation: 25, fov: 50)
 
     func render(_ state: SceneState, camera: Camera, budget: Int = 400_000, width: Int = 160, height: Int = 120) async throws -> (RGBAImage, RenderStats) {
-        let context = try await GLContext.make(width: width, height: height, logger: Logger(label: "test.render"))
+        // The goldens are antialiased: 4x MSAA whatever `auto` would pick on this machine.
+        let context = try await GLContext.make(width: width, height: height, samples: 4, logger: Logger(label: "test.render"))
         let stats = try await context.renderScene(state, camera: camera, viewer: viewer, triangleBudget: budget)
         let frame = try await context.readFrameRGBA()
         await context.close()

@@ -11,6 +11,12 @@ package struct ViewProjection: Sendable {
     package let planes: [SIMD4<Float>]
     package let viewportHeight: Int
     package let fovYDegrees: Double
+    /// The far clipping distance, in metres.
+    package let far: Float
+    /// How far the camera looks down, in degrees (its elevation).
+    package let pitchDownDegrees: Double
+    /// The view direction flattened onto the ground, unit length (+z when looking straight down).
+    package let forwardOnGround: SIMD3<Float>
 
     package init(camera: Camera, width: Int, height: Int) {
         let basis = camera.controlBasis
@@ -24,6 +30,12 @@ package struct ViewProjection: Sendable {
         planes = ViewProjection.frustumPlanes(viewProjection)
         viewportHeight = height
         fovYDegrees = camera.fov
+        self.far = Float(far)
+        pitchDownDegrees = camera.elevation
+        let f = basis.forward.simd
+        let flat = SIMD3<Float>(f.x, 0, f.z)
+        let length = dot(flat, flat).squareRoot()
+        forwardOnGround = length > 1e-4 ? flat / length : SIMD3(0, 0, 1)
     }
 
     /// Gribb–Hartmann plane extraction from the combined matrix.

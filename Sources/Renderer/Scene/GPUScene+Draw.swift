@@ -1,0 +1,176 @@
+import CEGL
+import Foundation
+import SceneLedger
+
+/// One frame: cull, choose levels, fit everything into the triangle budget, then draw front
+/// to back (devices, connections, ground) so a CPU rasterizer's depth test rejects hidden
+/// pixels before shading them.
+extension GPUScene {
+    /// A device inside the view this frame.
+    private struct Candidate {
+        var id: UUID
+        var model: ModelRef
+        var data: InstanceData
+        var height: Double
+        var distance: Float
+        var level: Int
+    }
+
+    /// Connection instances that survived culling, with their triangles.
+    private struct Links {
+        var tubes: [InstanceData] = []
+        var thinTubes: [InstanceData] = []
+        var arrows: [InstanceData] = []
+        var particles: [InstanceData] = []
+        var triangles = 0
+    }
+
+    /// Below this many pixels across, arrows and particles are left out and tubes get
+    /// three sides instead of eight.
+    static let smallPixels = 1.5
+
+    /// `pixelsPerTriangle` sets the detail levels aim for (`LODChain.pixelsPerTriangle`).
+    func draw(_ vp: ViewProjection, sceneTimeMicros: Int64, triangleBudget: Int, pixelsPerTriangle: Double) throws(RendererError) -> RenderStats {
+        var stats = RenderStats()
+        // The ground's colour: the ground is everything no sky or geometry covers.
+        let ground = SceneGround.color
+        glClearColor(ground.x, ground.y, ground.z, 1)
+        glClearDepthf(1)
+        glDepthMask(GLboolean(GL_TRUE))
+        glClear(GLbitfield(GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT))
+        glEnable(GLenum(GL_DEPTH_TEST))
+        glDepthFunc(GLenum(GL_LEQUAL))
+        glDisable(GLenum(GL_CULL_FACE))
+        glDisable(GLenum(GL_BLEND))
+
+        // Connections first: what they draw comes off the devices' share of the budget.
+        let links = visibleLinks(vp, sceneTimeMicros: sceneTimeMicros, budget: triangleBudget / 2)
+        stats.visibleParticles = links.particles.count
+
+        var candidates: [Candidate] = []
+        candidates.reserveCapacity(devices.count)
+        for (id, entry) in devices {
+            let model = self.model(entry.model)
+            let world = entry.data.model.transform(model.center)
+            let center = SIMD3(world.x, world.y, world.z)
+            let radius = model.radius * Self.scale(of: entry.data.model)
+            guard vp.isVisible(center: center, radius: radius) else {
+                stats.culledDevices += 1
+                continue
+            }
+            let height = vp.projectedHeightPixels(center: center, radius: radius)
+            let level = LODChain.level(forProjectedHeightPixels: height, triangleCounts: model.triangleCounts, pixelsPerTriangle: pixelsPerTriangle)
+            let distance = dot(center - vp.eye, center - vp.eye).squareRoot()
+            candidates.append(Candidate(id: id, model: entry.model, data: entry.data, height: height, distance: distance, level: level))
+        }
+        // Nearest first; ties (rare) by id, so a frame never depends on dictionary order.
+        candidates.sort { $0.distance != $1.distance ? $0.distance < $1.distance : $0.id.uuidString < $1.id.uuidString }
+        stats.visibleDevices = candidates.count
+        let budget = TriangleBudget(maxTriangles: max(0, triangleBudget - links.triangles)).apply(
+            candidates.map {
+                TriangleBudget.Instance(projectedHeightPixels: $0.height, level: $0.level, levelTriangles: model($0.model).triangleCounts)
+            }
+        )
+        stats.budgetLimited = zip(budget.levels, candidates).contains { $0 != $1.level }
+
+        // One instanced draw per model and level, in the order of each group's nearest instance.
+        struct Group: Hashable {
+            var model: ModelRef
+            var level: Int
+        }
+        var groupOrder: [Group] = []
+        var groups: [Group: [InstanceData]] = [:]
+        for (candidate, level) in zip(candidates, budget.levels) {
+            let group = Group(model: candidate.model, level: level)
+            if groups[group] == nil { groupOrder.append(group) }
+            groups[group, default: []].append(candidate.data)
+        }
+        // Instance 0 is the identity, for the ground and lines (which read no instance data).
+        var floats: [Float] = []
+        floats.reserveCapacity((candidates.count + links.tubes.count + links.thinTubes.count + links.arrows.count + links.particles.count + 1) * 21)
+        InstanceData(model: .identity, color: SIMD4(1, 1, 1, 1), highlight: 0).append(to: &floats)
+        var draws: [(mesh: GPUMesh, offset: Int, count: Int)] = []
+        func add(_ mesh: GPUMesh, _ instances: [InstanceData]) {
+            guard !instances.isEmpty else { return }
+            draws.append((mesh, floats.count * 4, instances.count))
+            for instance in instances { instance.append(to: &floats) }
+            stats.drawnTriangles += mesh.triangleCount * instances.count
+        }
+        for group in groupOrder { add(model(group.model).levels[group.level], groups[group]!) }
+        add(tube, links.tubes)
+        add(thinTube, links.thinTubes)
+        add(cone, links.arrows)
+        add(particle, links.particles)
+
+        var matrix = vp.viewProjection.m
+        glUseProgram(meshProgram.name)
+        glUniformMatrix4fv(meshProgram.uniform("uViewProjection"), 1, GLboolean(GL_FALSE), &matrix)
+        glBindBuffer(GLenum(GL_ARRAY_BUFFER), instanceBuffer)
+        glBufferData(GLenum(GL_ARRAY_BUFFER), floats.count * 4, floats, GLenum(GL_STREAM_DRAW))
+        for draw in draws { draw.mesh.draw(instances: instanceBuffer, offset: draw.offset, count: draw.count) }
+        self.ground.draw(vp, instances: instanceBuffer)
+        stats.drawCalls = draws.count + 3
+        lastFrameAnimated = !links.particles.isEmpty
+        contentChanged = false
+        try RendererError.checkGL("scene draw")
+        return stats
+    }
+
+    /// The largest axis scale of a transform.
+    static func scale(of matrix: Matrix4) -> Float {
+        let m = matrix.m
+        return max(
+            (m[0] * m[0] + m[1] * m[1] + m[2] * m[2]).squareRoot(), (m[4] * m[4] + m[5] * m[5] + m[6] * m[6]).squareRoot(),
+            (m[8] * m[8] + m[9] * m[9] + m[10] * m[10]).squareRoot()
+        )
+    }
+
+    /// Tubes, arrows and particles inside the view and big enough to see, with particles
+    /// beyond what `budget` leaves after tubes and arrows dropped, farthest first.
+    private func visibleLinks(_ vp: ViewProjection, sceneTimeMicros: Int64, budget: Int) -> Links {
+        if linkCacheVersion != state.version || linkCache == nil {
+            linkCache = SceneInstances.connectionGeometry(in: state)
+            linkCacheVersion = state.version
+        }
+        let geometry = linkCache!
+        var links = Links()
+        /// A unit-cylinder instance's end points.
+        func ends(_ i: InstanceData) -> (SIMD3<Float>, SIMD3<Float>) {
+            let a = i.model.transform(SIMD3(0, 0, 0))
+            let b = i.model.transform(SIMD3(0, 1, 0))
+            return (SIMD3(a.x, a.y, a.z), SIMD3(b.x, b.y, b.z))
+        }
+        /// Pixels across a sphere of `radius` at the nearer end of a segment, or nil when out of view.
+        func pixels(_ a: SIMD3<Float>, _ b: SIMD3<Float>, radius: Float) -> Double? {
+            guard vp.isVisible(center: (a + b) / 2, radius: dot(b - a, b - a).squareRoot() / 2 + radius) else { return nil }
+            let near = dot(a - vp.eye, a - vp.eye).squareRoot() < dot(b - vp.eye, b - vp.eye).squareRoot() ? a : b
+            return vp.projectedHeightPixels(center: near, radius: radius)
+        }
+        for t in geometry.tubes {
+            let (a, b) = ends(t)
+            guard let size = pixels(a, b, radius: SceneStyle.tubeRadius) else { continue }
+            if size < Self.smallPixels { links.thinTubes.append(t) } else { links.tubes.append(t) }
+        }
+        for arrow in geometry.arrows {
+            let (a, b) = ends(arrow)
+            if let size = pixels(a, b, radius: SceneStyle.arrowRadius), size >= Self.smallPixels { links.arrows.append(arrow) }
+        }
+        var particles: [(InstanceData, Float)] = []
+        for p in SceneInstances.particles(of: geometry.flows, sceneTimeMicros: sceneTimeMicros) {
+            let w = p.model.transform(SIMD3(0, 0, 0))
+            let c = SIMD3(w.x, w.y, w.z)
+            guard let size = pixels(c, c, radius: SceneStyle.particleRadius), size >= Self.smallPixels else { continue }
+            particles.append((p, dot(c - vp.eye, c - vp.eye).squareRoot()))
+        }
+        let fixed = tube.triangleCount * links.tubes.count + thinTube.triangleCount * links.thinTubes.count
+            + cone.triangleCount * links.arrows.count
+        let room = max(0, budget - fixed) / max(particle.triangleCount, 1)
+        if particles.count > room {
+            particles.sort { $0.1 < $1.1 }
+            particles.removeLast(particles.count - room)
+        }
+        links.particles = particles.map(\.0)
+        links.triangles = fixed + particle.triangleCount * links.particles.count
+        return links
+    }
+}
