@@ -155,21 +155,27 @@ extension GPUScene {
             let (a, b) = ends(arrow)
             if let size = pixels(a, b, radius: SceneStyle.arrowRadius), size >= Self.smallPixels { links.arrows.append(arrow) }
         }
-        var particles: [(InstanceData, Float)] = []
-        for p in SceneInstances.particles(of: geometry.flows, sceneTimeMicros: sceneTimeMicros) {
-            let w = p.model.transform(SIMD3(0, 0, 0))
-            let c = SIMD3(w.x, w.y, w.z)
-            guard let size = pixels(c, c, radius: SceneStyle.particleRadius), size >= Self.smallPixels else { continue }
-            particles.append((p, dot(c - vp.eye, c - vp.eye).squareRoot()))
+        // Particles: whole flows out of view or too far to show them are skipped before any
+        // particle is placed; matrices are made only for the particles that are drawn.
+        var particles: [(SIMD3<Float>, SIMD4<Float>, Float)] = []
+        for flow in geometry.flows {
+            guard let size = pixels(flow.from, flow.to, radius: SceneStyle.particleRadius), size >= Self.smallPixels else { continue }
+            for c in SceneInstances.particles(from: flow.from, to: flow.to, sceneTimeMicros: sceneTimeMicros) {
+                guard let size = pixels(c, c, radius: SceneStyle.particleRadius), size >= Self.smallPixels else { continue }
+                particles.append((c, flow.color, dot(c - vp.eye, c - vp.eye)))
+            }
         }
         let fixed = tube.triangleCount * links.tubes.count + thinTube.triangleCount * links.thinTubes.count
             + cone.triangleCount * links.arrows.count
         let room = max(0, budget - fixed) / max(particle.triangleCount, 1)
         if particles.count > room {
-            particles.sort { $0.1 < $1.1 }
+            particles.sort { $0.2 < $1.2 }
             particles.removeLast(particles.count - room)
         }
-        links.particles = particles.map(\.0)
+        let r = SceneStyle.particleRadius
+        links.particles = particles.map { p, color, _ in
+            InstanceData(model: Matrix4.translation(p) * Matrix4.scale(SIMD3(r, r, r)), color: color, highlight: 0)
+        }
         links.triangles = fixed + particle.triangleCount * links.particles.count
         return links
     }
