@@ -205,6 +205,13 @@ package actor GLContext {
         try RendererError.checkGL("test pattern")
     }
 
+    /// Waits until the GL work queued so far has finished (for benchmarks that time
+    /// drawing apart from reading).
+    package func finish() throws(RendererError) {
+        _ = try requireFramebuffer()
+        glFinish()
+    }
+
     // MARK: - Reading frames
 
     /// Reads the frame drawn so far as RGBA, waiting for the copy to finish.

@@ -19,15 +19,20 @@ extension GPUScene {
     /// Connection instances that survived culling, with their triangles.
     private struct Links {
         var tubes: [InstanceData] = []
-        var thinTubes: [InstanceData] = []
+        var ribbons: [InstanceData] = []
         var arrows: [InstanceData] = []
         var particles: [InstanceData] = []
         var triangles = 0
     }
 
-    /// Below this many pixels across, arrows and particles are left out and tubes get
-    /// three sides instead of eight.
+    /// Devices shorter than this on screen may be drawn as their bounding box.
+    static let boxPixels = 14.0
+    /// Below this many pixels across, arrows and particles are left out.
     static let smallPixels = 1.5
+    /// Below this many pixels across, a tube is drawn as a ribbon facing the eye.
+    static let ribbonPixels = 4.0
+    /// The longest piece of tube drawn as one, in pixels on screen.
+    static let tubePiecePixels: Float = 96
 
     /// `pixelsPerTriangle` sets the detail levels aim for (`LODChain.pixelsPerTriangle`).
     func draw(_ vp: ViewProjection, sceneTimeMicros: Int64, triangleBudget: Int, pixelsPerTriangle: Double) throws(RendererError) -> RenderStats {
@@ -59,7 +64,9 @@ extension GPUScene {
                 continue
             }
             let height = vp.projectedHeightPixels(center: center, radius: radius)
-            let level = LODChain.level(forProjectedHeightPixels: height, triangleCounts: model.triangleCounts, pixelsPerTriangle: pixelsPerTriangle)
+            var level = LODChain.level(forProjectedHeightPixels: height, triangleCounts: model.triangleCounts, pixelsPerTriangle: pixelsPerTriangle)
+            // The box stands in only for devices a few pixels tall (or when the budget insists).
+            if model.hasBox, level == model.levels.count - 1, height >= Self.boxPixels, level > 0 { level -= 1 }
             let distance = dot(center - vp.eye, center - vp.eye).squareRoot()
             candidates.append(Candidate(id: id, model: entry.model, data: entry.data, height: height, distance: distance, level: level))
         }
@@ -87,7 +94,7 @@ extension GPUScene {
         }
         // Instance 0 is the identity, for the ground and lines (which read no instance data).
         var floats: [Float] = []
-        floats.reserveCapacity((candidates.count + links.tubes.count + links.thinTubes.count + links.arrows.count + links.particles.count + 1) * 21)
+        floats.reserveCapacity((candidates.count + links.tubes.count + links.ribbons.count + links.arrows.count + links.particles.count + 1) * 21)
         InstanceData(model: .identity, color: SIMD4(1, 1, 1, 1), highlight: 0).append(to: &floats)
         var draws: [(mesh: GPUMesh, offset: Int, count: Int)] = []
         func add(_ mesh: GPUMesh, _ instances: [InstanceData]) {
@@ -98,7 +105,7 @@ extension GPUScene {
         }
         for group in groupOrder { add(model(group.model).levels[group.level], groups[group]!) }
         add(tube, links.tubes)
-        add(thinTube, links.thinTubes)
+        add(ribbon, links.ribbons)
         add(cone, links.arrows)
         add(particle, links.particles)
 
@@ -114,6 +121,18 @@ extension GPUScene {
         contentChanged = false
         try RendererError.checkGL("scene draw")
         return stats
+    }
+
+    /// The unit ribbon (x in −1...1, y in 0...1) turned to face `eye` and stretched from a to b.
+    static func ribbon(from a: SIMD3<Float>, to b: SIMD3<Float>, radius: Float, eye: SIMD3<Float>) -> Matrix4? {
+        let axis = b - a
+        let length = dot(axis, axis).squareRoot()
+        guard length > 1e-4 else { return nil }
+        let y = axis / length
+        var x = cross(y, eye - (a + b) / 2)
+        if dot(x, x) < 1e-10 { x = cross(y, abs(y.y) < 0.99 ? SIMD3(0, 1, 0) : SIMD3(1, 0, 0)) }
+        x = normalize(x)
+        return Matrix4.translation(a) * Matrix4.basis(x, y, cross(x, y)) * Matrix4.scale(SIMD3(radius, length, radius))
     }
 
     /// The largest axis scale of a transform.
@@ -149,7 +168,23 @@ extension GPUScene {
         for t in geometry.tubes {
             let (a, b) = ends(t)
             guard let size = pixels(a, b, radius: SceneStyle.tubeRadius) else { continue }
-            if size < Self.smallPixels { links.thinTubes.append(t) } else { links.tubes.append(t) }
+            guard size < Self.ribbonPixels else {
+                // A CPU rasterizer tests every screen tile a triangle's bounding box touches, and
+                // a long diagonal tube's boxes cover much of the screen: long tubes are drawn in
+                // pieces of about `tubePiecePixels` on screen, whose boxes are small.
+                let pieces = min(max(Int(vp.screenLength(a, b) / Self.tubePiecePixels), 1), 32)
+                for k in 0..<pieces {
+                    let piece = pieces == 1 ? t.model : SceneInstances.tube(
+                        from: a + (b - a) * (Float(k) / Float(pieces)), to: a + (b - a) * (Float(k + 1) / Float(pieces)),
+                        radius: SceneStyle.tubeRadius)
+                    if let piece { links.tubes.append(InstanceData(model: piece, color: t.color, highlight: t.highlight)) }
+                }
+                continue
+            }
+            // Thin tubes are ribbons facing the eye: two long triangles instead of twelve.
+            if let ribbon = Self.ribbon(from: a, to: b, radius: SceneStyle.tubeRadius, eye: vp.eye) {
+                links.ribbons.append(InstanceData(model: ribbon, color: t.color, highlight: t.highlight))
+            }
         }
         for arrow in geometry.arrows {
             let (a, b) = ends(arrow)
@@ -165,7 +200,7 @@ extension GPUScene {
                 particles.append((c, flow.color, dot(c - vp.eye, c - vp.eye)))
             }
         }
-        let fixed = tube.triangleCount * links.tubes.count + thinTube.triangleCount * links.thinTubes.count
+        let fixed = tube.triangleCount * links.tubes.count + ribbon.triangleCount * links.ribbons.count
             + cone.triangleCount * links.arrows.count
         let room = max(0, budget - fixed) / max(particle.triangleCount, 1)
         if particles.count > room {

@@ -27,6 +27,8 @@ final class GPUScene {
         /// Bounding sphere in model space.
         var center: SIMD3<Float>
         var radius: Float
+        /// True when the last level is the bounding box (`GPUScene.levels(of:)`).
+        var hasBox: Bool
     }
 
     struct DeviceEntry: Equatable {
@@ -39,10 +41,10 @@ final class GPUScene {
     let ground: SceneGround
     private let modelSource: @Sendable (ModelRef) -> Mesh?
     var models: [ModelRef: Model] = [:]
-    /// Connection geometry: a tube (and a cheaper one for thin tubes far away), the
-    /// direction cone and the flow particle.
+    /// Connection geometry: a tube (and a ribbon for thin tubes far away), the direction
+    /// cone and the flow particle.
     let tube: GPUMesh
-    let thinTube: GPUMesh
+    let ribbon: GPUMesh
     let cone: GPUMesh
     let particle: GPUMesh
     var instanceBuffer: GLuint = 0
@@ -79,8 +81,17 @@ final class GPUScene {
             build(&builder)
             return GPUMesh(builder.build(), counter: counter)
         }
-        tube = mesh { $0.cylinder(from: SIMD3(0, 0, 0), to: SIMD3(0, 1, 0), radius: 1, segments: 8, caps: false) }
-        thinTube = mesh { $0.cylinder(from: SIMD3(0, 0, 0), to: SIMD3(0, 1, 0), radius: 1, segments: 3, caps: false) }
+        tube = mesh { $0.cylinder(from: SIMD3(0, 0, 0), to: SIMD3(0, 1, 0), radius: 1, segments: 6, caps: false) }
+        // A flat strip whose normals bend back at its edges, so lighting rounds it like a tube.
+        let bend: Float = 0.7071
+        ribbon = GPUMesh(
+            Mesh(
+                positions: [-1, 0, 0, 1, 0, 0, 1, 1, 0, -1, 1, 0],
+                normals: [-bend, 0, bend, bend, 0, bend, bend, 0, bend, -bend, 0, bend],
+                indices: [0, 1, 2, 0, 2, 3], bounds: Mesh.Bounds(min: SIMD3(-1, 0, 0), max: SIMD3(1, 1, 0))
+            ),
+            counter: counter
+        )
         cone = mesh { $0.frustum(from: SIMD3(0, 0, 0), to: SIMD3(0, 1, 0), r0: 1, r1: 0, segments: 8) }
         // Particles are many and small: an octahedron (8 triangles) with round normals.
         let octahedron: [Float] = [1, 0, 0, -1, 0, 0, 0, 1, 0, 0, -1, 0, 0, 0, 1, 0, 0, -1]
@@ -108,11 +119,12 @@ final class GPUScene {
         if let cached = models[ref] { return cached }
         let mesh = modelSource(ref) ?? GPUScene.fallbackMesh(ref)
         let chain = GPUScene.levels(of: mesh)
+        let hasBox = chain.levels.count > 1 && chain.triangleCounts.last == 12
         let center = mesh.bounds.center
         let radius = (mesh.bounds.size * mesh.bounds.size).sum().squareRoot() / 2
         let model = Model(
             full: mesh, bvh: nil, levels: chain.levels.map { GPUMesh($0, counter: counter) }, triangleCounts: chain.triangleCounts,
-            center: center, radius: radius
+            center: center, radius: radius, hasBox: hasBox
         )
         models[ref] = model
         return model

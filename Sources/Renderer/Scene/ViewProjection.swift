@@ -10,6 +10,7 @@ package struct ViewProjection: Sendable {
     /// Planes (normal, offset) with normals pointing into the frustum.
     package let planes: [SIMD4<Float>]
     package let viewportHeight: Int
+    package let viewportWidth: Int
     package let fovYDegrees: Double
     /// The far clipping distance, in metres.
     package let far: Float
@@ -29,6 +30,7 @@ package struct ViewProjection: Sendable {
         viewProjection = projection * view
         planes = ViewProjection.frustumPlanes(viewProjection)
         viewportHeight = height
+        viewportWidth = width
         fovYDegrees = camera.fov
         self.far = Float(far)
         pitchDownDegrees = camera.elevation
@@ -52,6 +54,17 @@ package struct ViewProjection: Sendable {
     package func isVisible(center: SIMD3<Float>, radius: Float) -> Bool {
         for p in planes where p.x * center.x + p.y * center.y + p.z * center.z + p.w < -radius { return false }
         return true
+    }
+
+    /// The length on screen, in pixels, of the segment a–b; its length in front of the eye
+    /// when an end lies behind it (an overestimate is fine: it only splits tubes finer).
+    package func screenLength(_ a: SIMD3<Float>, _ b: SIMD3<Float>) -> Float {
+        let pa = viewProjection.transform(a)
+        let pb = viewProjection.transform(b)
+        guard pa.w > 1e-3, pb.w > 1e-3 else { return Float(viewportHeight) * 4 }
+        let dx = (pa.x / pa.w - pb.x / pb.w) * Float(viewportWidth) / 2
+        let dy = (pa.y / pa.w - pb.y / pb.w) * Float(viewportHeight) / 2
+        return min((dx * dx + dy * dy).squareRoot(), Float(viewportHeight) * 4)
     }
 
     /// The height on screen, in pixels, of a sphere of `radius` at `center`.
