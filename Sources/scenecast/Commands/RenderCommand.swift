@@ -128,7 +128,7 @@ struct RenderCommand: AsyncParsableCommand {
         guard (first.recordedAtMicros...last.recordedAtMicros).contains(micros) else {
             let length = Double(last.recordedAtMicros - first.recordedAtMicros) / 1e6
             throw CLIError(
-                "--at \(text) is outside scene \(scene), whose events run from \(iso(first.recordedAtMicros)) to \(iso(last.recordedAtMicros)) (offsets 0s to \(Format.fixed(length, 1))s)."
+                "--at \(text) is outside scene \(scene), whose events run from \(iso(first.recordedAtMicros)) to \(iso(last.recordedAtMicros)) (offsets 0s to \(Format.fixed(length, 3))s)."
             )
         }
         return try await store.state(scene: id, atTimeMicros: micros)
