@@ -82,7 +82,8 @@ struct DirtyTrackingTests {
 
     @Test("visible flow particles animate; out of view they do not")
     func animation() async throws {
-        let context = try await GLContext.make(width: 64, height: 48, samples: 0, logger: Logger(label: "test.dirty"))
+        // Big enough that particles are several pixels across (smaller ones are not drawn).
+        let context = try await GLContext.make(width: 320, height: 240, samples: 0, logger: Logger(label: "test.dirty"))
         var p = still()
         p.apply(.connectionCreated(Connection(id: UUID(), source: a, target: b, kind: .material)), version: 5, recordedAtMicros: 5_000)
         try await context.renderScene(p.state, changes: p.takeChanges(), camera: camera, viewer: viewer)

@@ -45,13 +45,15 @@ package actor GLContext {
     }
 
     /// Starts the GL thread and creates a context with a `width`×`height` framebuffer.
-    /// `samples` is the MSAA sample count (0 for none), capped at the driver's maximum.
+    /// `samples` is the MSAA sample count (0 for none), capped at the driver's maximum; nil
+    /// (the default) is `auto`: 4 on a GPU, none on a CPU rasterizer such as llvmpipe, where
+    /// 4× MSAA triples the frame time (`GLInfo.autoSamples`). `info` reports the choice.
     /// `platform` forces an EGL platform; nil prefers an NVIDIA device, then surfaceless.
     package static func make(
-        width: Int, height: Int, samples: Int = 4, platform: GLInfo.Platform? = nil, logger: Logger
+        width: Int, height: Int, samples: Int? = nil, platform: GLInfo.Platform? = nil, logger: Logger
     ) async throws(RendererError) -> GLContext {
         try validate(width: width, height: height, max: nil)
-        guard samples >= 0 else {
+        if let samples, samples < 0 {
             throw RendererError(.invalidArgument, "The MSAA sample count must be 0 or more, not \(samples)")
         }
         let context = GLContext(logger: logger)
@@ -64,7 +66,7 @@ package actor GLContext {
         return context
     }
 
-    private func setUp(width: Int, height: Int, samples requested: Int, platform: GLInfo.Platform?) throws(RendererError) {
+    private func setUp(width: Int, height: Int, samples asked: Int?, platform: GLInfo.Platform?) throws(RendererError) {
         let session = try EGLSession(platform: platform, logger: logger)
         self.session = session
         var maxSamples: GLint = 0
@@ -75,16 +77,19 @@ package actor GLContext {
         glGetIntegerv(GLenum(GL_MAX_TEXTURE_SIZE), &maxTexture)
         maxSize = Int(min(maxRenderbuffer, maxTexture))
         try Self.validate(width: width, height: height, max: maxSize)
+        let rendererName = Self.string(GL_RENDERER)
+        let requested = asked ?? GLInfo.autoSamples(renderer: rendererName)
         let samples = min(requested, Int(maxSamples))
         if samples < requested {
             logger.warning("MSAA sample count capped by the driver", metadata: [
                 "requested": "\(requested)", "used": "\(samples)",
             ])
         }
-        let info = GLInfo(
+        var info = GLInfo(
             platform: session.selection.platform,
-            vendor: Self.string(GL_VENDOR), renderer: Self.string(GL_RENDERER), version: Self.string(GL_VERSION),
+            vendor: Self.string(GL_VENDOR), renderer: rendererName, version: Self.string(GL_VERSION),
             samples: samples)
+        info.samplesPolicy = asked == nil ? "auto" : "requested"
         glInfo = info
         readback = GLReadback(counter: counter)
         testPattern = try GLTestPattern(counter: counter)
@@ -93,7 +98,7 @@ package actor GLContext {
         try RendererError.checkGL("context set-up")
         logger.info("GL context ready", metadata: [
             "platform": "\(info.platform.rawValue)", "vendor": "\(info.vendor)", "renderer": "\(info.renderer)",
-            "version": "\(info.version)", "samples": "\(samples)", "egl": "\(session.selection.detail)",
+            "version": "\(info.version)", "samples": "\(samples) (\(info.samplesPolicy))", "egl": "\(session.selection.detail)",
         ])
     }
 
@@ -198,6 +203,13 @@ package actor GLContext {
         self.sceneTimeMicros = sceneTimeMicros
         needsResolve = true
         try RendererError.checkGL("test pattern")
+    }
+
+    /// Waits until the GL work queued so far has finished (for benchmarks that time
+    /// drawing apart from reading).
+    package func finish() throws(RendererError) {
+        _ = try requireFramebuffer()
+        glFinish()
     }
 
     // MARK: - Reading frames

@@ -24,10 +24,10 @@ package struct LODChain: Sendable {
     package static let pixelsPerTriangle: Double = 16
 
     /// Builds the chain from the full-resolution mesh.
-    package init(full: Mesh, minimumTriangles: Int = LODChain.defaultMinimumTriangles) {
+    package init(full: Mesh, minimumTriangles: Int = LODChain.defaultMinimumTriangles, maxCoarseLevels: Int = LODChain.maxCoarseLevels) {
         var levels = [full]
         var target = full.triangleCount
-        for _ in 0..<Self.maxCoarseLevels {
+        for _ in 0..<maxCoarseLevels {
             target /= 4
             guard target >= minimumTriangles else { break }
             let coarse = MeshSimplifier.simplify(full, targetTriangles: target)
@@ -58,7 +58,9 @@ package struct LODChain: Sendable {
 
     /// The same choice from triangle counts alone (finest first), so a caller holding only
     /// the counts (the triangle budget, say) chooses identically.
-    package static func level(forProjectedHeightPixels h: Double, triangleCounts: [Int]) -> Int {
+    package static func level(
+        forProjectedHeightPixels h: Double, triangleCounts: [Int], pixelsPerTriangle: Double = LODChain.pixelsPerTriangle
+    ) -> Int {
         guard h.isFinite else { return 0 }
         let size = max(h, 0)
         let needed = size * size / pixelsPerTriangle

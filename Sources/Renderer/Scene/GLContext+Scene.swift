@@ -19,15 +19,17 @@ extension GLContext {
     @discardableResult
     package func renderScene(
         _ state: SceneState, changes: [RenderChange], camera: Camera, viewer: UUID? = nil,
-        sceneTimeMicros: Int64? = nil, triangleBudget: Int = 400_000,
+        sceneTimeMicros: Int64? = nil, triangleBudget: Int? = nil,
         models: @escaping @Sendable (ModelRef) -> Mesh? = { _ in nil }
     ) throws(RendererError) -> RenderStats {
         let scene = try requireScene(models: models)
         scene.apply(changes, state: state, viewer: viewer)
         let time = sceneTimeMicros ?? state.sceneTimeMicros
         return try drawFrame(sceneTimeMicros: time) { width, height throws(RendererError) in
+            scene.setHover(scene.hoverTarget(camera: camera, width: width, height: height))
             let stats = try scene.draw(
-                ViewProjection(camera: camera, width: width, height: height), sceneTimeMicros: time, triangleBudget: triangleBudget)
+                ViewProjection(camera: camera, width: width, height: height), sceneTimeMicros: time,
+                triangleBudget: triangleBudget ?? defaultTriangleBudget, pixelsPerTriangle: pixelsPerTriangle)
             scene.drawProbeMarker(width: width, height: height)
             scene.lastDrawn = GPUScene.DrawnView(camera: camera, viewer: viewer, width: width, height: height)
             return stats
@@ -38,7 +40,7 @@ extension GLContext {
     @discardableResult
     package func renderScene(
         _ state: SceneState, camera: Camera, viewer: UUID? = nil, sceneTimeMicros: Int64? = nil,
-        triangleBudget: Int = 400_000, models: @escaping @Sendable (ModelRef) -> Mesh? = { _ in nil }
+        triangleBudget: Int? = nil, models: @escaping @Sendable (ModelRef) -> Mesh? = { _ in nil }
     ) throws(RendererError) -> RenderStats {
         var projection = RenderProjection(state: state)
         gpuScene?.reset()
@@ -46,6 +48,20 @@ extension GLContext {
             state, changes: projection.takeChanges(), camera: camera, viewer: viewer, sceneTimeMicros: sceneTimeMicros,
             triangleBudget: triangleBudget, models: models
         )
+    }
+
+    /// The triangles one frame may draw when the caller names no budget: everything
+    /// (devices, tubes, arrows, particles) counts. 150,000 on a CPU rasterizer, where
+    /// vertex work runs on one thread at about 10 million triangles a second; 2,000,000 on a GPU.
+    package var defaultTriangleBudget: Int {
+        (try? info.isSoftwareRasterizer) == false ? 2_000_000 : 150_000
+    }
+
+    /// Screen pixels per triangle the detail levels aim for: one triangle per 4×4 pixels on
+    /// a GPU (`LODChain.pixelsPerTriangle`), per 8×8 on a CPU rasterizer, where vertex work
+    /// runs on one thread.
+    package var pixelsPerTriangle: Double {
+        (try? info.isSoftwareRasterizer) == false ? LODChain.pixelsPerTriangle : 64
     }
 
     // MARK: - Dirty-only rendering
@@ -57,12 +73,15 @@ extension GLContext {
     /// Whether a frame drawn now for `camera` and `viewer` would differ from the last one
     /// drawn: true before the first frame, after a change that altered what the scene
     /// shows (a device entry, a connection, highlights, the probe marker), for another
-    /// camera, viewer or frame size, and while the scene animates. `pendingChanges` are
+    /// camera, viewer or frame size, when the viewer's pointer is over another device than
+    /// the one tinted, and while the scene animates. `pendingChanges` are
     /// changes not yet given to `updateScene`; any that could alter this view counts.
     package func wouldRedraw(camera: Camera, viewer: UUID?, pendingChanges: [RenderChange] = []) -> Bool {
         guard let scene = gpuScene, let last = scene.lastDrawn, let size = try? size else { return true }
         if scene.contentChanged || scene.lastFrameAnimated { return true }
         if last != GPUScene.DrawnView(camera: camera, viewer: viewer, width: size.width, height: size.height) { return true }
+        // The viewer's pointer moved onto another device (or off one).
+        if scene.hoverTarget(camera: camera, width: size.width, height: size.height) != scene.hovered { return true }
         return pendingChanges.contains { change in
             // Another participant's camera never shows in this view.
             if case .camera = change { return false }

@@ -5,15 +5,18 @@ import CEGL
 /// deleted on the GL thread (owned by `GPUScene`, inside `GLContext`).
 final class GPUMesh {
     let triangleCount: Int
+    /// `GL_TRIANGLES`, or `GL_LINES` for a mesh whose indices pair up into lines.
+    private let primitive: GLenum
     private var vertexArray: GLuint = 0
     private var vertexBuffer: GLuint = 0
     private var indexBuffer: GLuint = 0
     private let indexCount: GLsizei
     private let counter: GLObjectCounter
 
-    init(_ mesh: Mesh, counter: GLObjectCounter) {
+    init(_ mesh: Mesh, lines: Bool = false, counter: GLObjectCounter) {
         self.counter = counter
-        triangleCount = mesh.triangleCount
+        primitive = GLenum(lines ? GL_LINES : GL_TRIANGLES)
+        triangleCount = lines ? 0 : mesh.triangleCount
         indexCount = GLsizei(mesh.indices.count)
         var interleaved = [Float](repeating: 0, count: mesh.vertexCount * 6)
         for v in 0..<mesh.vertexCount {
@@ -54,8 +57,9 @@ final class GPUMesh {
     /// Bytes per instance in the instance buffer: a mat4, a colour and a highlight.
     static let instanceStride = 21 * 4
 
-    /// Draws `count` instances whose data starts at `offset` bytes in `instances`.
-    func draw(instances: GLuint, offset: Int, count: Int) {
+    /// Draws `count` instances whose data starts at `offset` bytes in `instances`, using the
+    /// first `indexCount` indices (all by default).
+    func draw(instances: GLuint, offset: Int, count: Int, indexCount: Int? = nil) {
         guard count > 0 else { return }
         glBindVertexArray(vertexArray)
         glBindBuffer(GLenum(GL_ARRAY_BUFFER), instances)
@@ -68,7 +72,8 @@ final class GPUMesh {
         }
         glVertexAttribPointer(6, 4, GLenum(GL_FLOAT), GLboolean(GL_FALSE), stride, UnsafeRawPointer(bitPattern: offset + 64))
         glVertexAttribPointer(7, 1, GLenum(GL_FLOAT), GLboolean(GL_FALSE), stride, UnsafeRawPointer(bitPattern: offset + 80))
-        glDrawElementsInstanced(GLenum(GL_TRIANGLES), indexCount, GLenum(GL_UNSIGNED_INT), nil, GLsizei(count))
+        let drawn = indexCount.map { GLsizei(min($0, Int(self.indexCount))) } ?? self.indexCount
+        glDrawElementsInstanced(primitive, drawn, GLenum(GL_UNSIGNED_INT), nil, GLsizei(count))
         glBindVertexArray(0)
     }
 }

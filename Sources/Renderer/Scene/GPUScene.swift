@@ -19,11 +19,16 @@ package struct RenderStats: Sendable, Equatable {
 /// culling, level choice and instanced draws. Lives inside `GLContext`, on the GL thread.
 final class GPUScene {
     struct Model {
+        /// The full-resolution mesh, kept for picking; its BVH is built on first use.
+        var full: Mesh
+        var bvh: TriangleBVH?
         var levels: [GPUMesh]
         var triangleCounts: [Int]
         /// Bounding sphere in model space.
         var center: SIMD3<Float>
         var radius: Float
+        /// True when the last level is the bounding box (`GPUScene.levels(of:)`).
+        var hasBox: Bool
     }
 
     struct DeviceEntry: Equatable {
@@ -32,24 +37,31 @@ final class GPUScene {
     }
 
     private let counter: GLObjectCounter
-    private let meshProgram: GLProgram
-    private let gridProgram: GLProgram
+    let meshProgram: GLProgram
+    let ground: SceneGround
     private let modelSource: @Sendable (ModelRef) -> Mesh?
-    private var models: [ModelRef: Model] = [:]
-    private let tube: GPUMesh
-    private let cone: GPUMesh
-    private let particle: GPUMesh
-    private let ground: GPUMesh
-    private var instanceBuffer: GLuint = 0
+    var models: [ModelRef: Model] = [:]
+    /// Connection geometry: a tube (and a ribbon for thin tubes far away), the direction
+    /// cone and the flow particle.
+    let tube: GPUMesh
+    let ribbon: GPUMesh
+    let cone: GPUMesh
+    let particle: GPUMesh
+    var instanceBuffer: GLuint = 0
     private(set) var devices: [UUID: DeviceEntry] = [:]
     /// The state the entries were last synchronized with.
     private(set) var state: SceneState
     private(set) var viewer: UUID?
+    /// The device under the viewer's pointer, tinted lighter (`GPUScene+Hover`).
+    var hovered: UUID?
     /// True when an applied change altered what a frame shows since the last draw.
-    private(set) var contentChanged = true
+    var contentChanged = true
     /// The view the last frame was drawn for, and whether it showed moving flow particles.
     var lastDrawn: DrawnView?
-    private(set) var lastFrameAnimated = false
+    var lastFrameAnimated = false
+    /// Connection geometry for `linkCacheVersion` (tubes, arrows and flow segments change only with the state).
+    var linkCache: SceneInstances.ConnectionGeometry?
+    var linkCacheVersion: Int64 = -1
 
     /// What a drawn frame depended on besides the scene content.
     struct DrawnView: Equatable {
@@ -63,20 +75,31 @@ final class GPUScene {
         self.counter = counter
         self.modelSource = modelSource
         meshProgram = try GLProgram(label: "scene mesh", vertex: SceneShaders.meshVertex, fragment: SceneShaders.meshFragment, counter: counter)
-        gridProgram = try GLProgram(label: "ground grid", vertex: SceneShaders.gridVertex, fragment: SceneShaders.gridFragment, counter: counter)
-        var builder = MeshBuilder()
-        builder.cylinder(from: SIMD3(0, 0, 0), to: SIMD3(0, 1, 0), radius: 1, segments: 8, caps: false)
-        tube = GPUMesh(builder.build(), counter: counter)
-        builder = MeshBuilder()
-        builder.frustum(from: SIMD3(0, 0, 0), to: SIMD3(0, 1, 0), r0: 1, r1: 0, segments: 10)
-        cone = GPUMesh(builder.build(), counter: counter)
-        builder = MeshBuilder()
-        builder.sphere(center: SIMD3(0, 0, 0), radius: 1, segments: 6, rings: 3)
-        particle = GPUMesh(builder.build(), counter: counter)
-        ground = GPUMesh(
+        ground = try SceneGround(counter: counter)
+        func mesh(_ build: (inout MeshBuilder) -> Void) -> GPUMesh {
+            var builder = MeshBuilder()
+            build(&builder)
+            return GPUMesh(builder.build(), counter: counter)
+        }
+        tube = mesh { $0.cylinder(from: SIMD3(0, 0, 0), to: SIMD3(0, 1, 0), radius: 1, segments: 6, caps: false) }
+        // A flat strip whose normals bend back at its edges, so lighting rounds it like a tube.
+        let bend: Float = 0.7071
+        ribbon = GPUMesh(
             Mesh(
-                positions: [-1, 0, -1, 1, 0, -1, 1, 0, 1, -1, 0, 1], normals: [0, 1, 0, 0, 1, 0, 0, 1, 0, 0, 1, 0],
-                indices: [0, 2, 1, 0, 3, 2], bounds: Mesh.Bounds(min: SIMD3(-1, 0, -1), max: SIMD3(1, 0, 1))
+                positions: [-1, 0, 0, 1, 0, 0, 1, 1, 0, -1, 1, 0],
+                normals: [-bend, 0, bend, bend, 0, bend, bend, 0, bend, -bend, 0, bend],
+                indices: [0, 1, 2, 0, 2, 3], bounds: Mesh.Bounds(min: SIMD3(-1, 0, 0), max: SIMD3(1, 1, 0))
+            ),
+            counter: counter
+        )
+        cone = mesh { $0.frustum(from: SIMD3(0, 0, 0), to: SIMD3(0, 1, 0), r0: 1, r1: 0, segments: 8) }
+        // Particles are many and small: an octahedron (8 triangles) with round normals.
+        let octahedron: [Float] = [1, 0, 0, -1, 0, 0, 0, 1, 0, 0, -1, 0, 0, 0, 1, 0, 0, -1]
+        particle = GPUMesh(
+            Mesh(
+                positions: octahedron, normals: octahedron,
+                indices: [0, 2, 4, 4, 2, 1, 1, 2, 5, 5, 2, 0, 4, 3, 0, 1, 3, 4, 5, 3, 1, 0, 3, 5],
+                bounds: Mesh.Bounds(min: SIMD3(-1, -1, -1), max: SIMD3(1, 1, 1))
             ),
             counter: counter
         )
@@ -92,18 +115,31 @@ final class GPUScene {
 
     // MARK: - Models
 
-    private func model(_ ref: ModelRef) -> Model {
+    func model(_ ref: ModelRef) -> Model {
         if let cached = models[ref] { return cached }
         let mesh = modelSource(ref) ?? GPUScene.fallbackMesh(ref)
-        let chain = LODChain(full: mesh)
+        let chain = GPUScene.levels(of: mesh)
+        let hasBox = chain.levels.count > 1 && chain.triangleCounts.last == 12
         let center = mesh.bounds.center
         let radius = (mesh.bounds.size * mesh.bounds.size).sum().squareRoot() / 2
         let model = Model(
-            levels: chain.levels.map { GPUMesh($0, counter: counter) }, triangleCounts: chain.triangleCounts,
-            center: center, radius: radius
+            full: mesh, bvh: nil, levels: chain.levels.map { GPUMesh($0, counter: counter) }, triangleCounts: chain.triangleCounts,
+            center: center, radius: radius, hasBox: hasBox
         )
         models[ref] = model
         return model
+    }
+
+    /// The levels drawn for a model: its LOD chain down to about 1/1024 of the triangles
+    /// (never under 40), then its bounding box (12 triangles) for instances only a few
+    /// pixels tall.
+    static func levels(of mesh: Mesh) -> LODChain {
+        let chain = LODChain(full: mesh, minimumTriangles: 40, maxCoarseLevels: 5)
+        var builder = MeshBuilder()
+        builder.box(center: mesh.bounds.center, size: mesh.bounds.size)
+        let box = builder.build()
+        guard let last = chain.levels.last, last.triangleCount > box.triangleCount * 2 else { return chain }
+        return LODChain(levels: chain.levels + [box])
     }
 
     /// A built-in model by name; uploaded models the source cannot provide draw as the
@@ -145,123 +181,20 @@ final class GPUScene {
         }
         // Selections are resolved once per update, not once per device.
         let highlights = SceneInstances.highlights(in: state, viewer: viewer)
-        for id in highlightsChanged ? Array(devices.keys) + touched : touched {
-            // Changes are coalesced per frame (removed, re-added and removed again reports
-            // each once), so the state, not the change, says what exists.
-            if let device = state.devices[id] {
-                let entry = DeviceEntry(model: device.model, data: SceneInstances.instance(device, highlight: highlights[id]))
-                if devices.updateValue(entry, forKey: id) != entry { contentChanged = true }
-            } else if devices.removeValue(forKey: id) != nil {
-                contentChanged = true
-            }
-        }
+        for id in highlightsChanged ? Array(devices.keys) + touched : touched { refreshEntry(id, highlights: highlights) }
     }
 
-    // MARK: - Drawing
-
-    func draw(_ vp: ViewProjection, sceneTimeMicros: Int64, triangleBudget: Int) throws(RendererError) -> RenderStats {
-        var stats = RenderStats()
-        let bg = SceneStyle.background
-        glClearColor(bg.x, bg.y, bg.z, bg.w)
-        glClearDepthf(1)
-        glDepthMask(GLboolean(GL_TRUE))
-        glClear(GLbitfield(GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT))
-        glEnable(GLenum(GL_DEPTH_TEST))
-        glDepthFunc(GLenum(GL_LEQUAL))
-        glDisable(GLenum(GL_CULL_FACE))
-        glDisable(GLenum(GL_BLEND))
-
-        // The ground first.
-        glUseProgram(gridProgram.name)
-        var matrix = vp.viewProjection.m
-        glUniformMatrix4fv(gridProgram.uniform("uViewProjection"), 1, GLboolean(GL_FALSE), &matrix)
-        glUniform1f(gridProgram.uniform("uExtent"), 400)
-        glEnable(GLenum(GL_POLYGON_OFFSET_FILL))
-        glPolygonOffset(1, 1)
-        drawGround()
-        glDisable(GLenum(GL_POLYGON_OFFSET_FILL))
-
-        // Devices: cull, choose levels, fit the budget, then one instanced draw per level.
-        struct Candidate {
-            var model: ModelRef
-            var data: InstanceData
-            var height: Double
-            var level: Int
+    /// Rebuilds one device's entry from the state. Changes are coalesced per frame (removed,
+    /// re-added and removed again reports each once), so the state, not the change, says
+    /// what exists. The viewer's selection outranks others', which outrank the hover.
+    func refreshEntry(_ id: UUID, highlights: [UUID: (Float, SIMD4<Float>?)]) {
+        if let device = state.devices[id] {
+            let highlight = highlights[id] ?? (id == hovered ? (SceneInstances.hoverHighlight, nil) : nil)
+            let entry = DeviceEntry(model: device.model, data: SceneInstances.instance(device, highlight: highlight))
+            if devices.updateValue(entry, forKey: id) != entry { contentChanged = true }
+        } else if devices.removeValue(forKey: id) != nil {
+            contentChanged = true
         }
-        var candidates: [Candidate] = []
-        for (_, entry) in devices.sorted(by: { $0.key.uuidString < $1.key.uuidString }) {
-            let model = self.model(entry.model)
-            let world = entry.data.model.transform(model.center)
-            let m = entry.data.model.m
-            let scale = max(
-                (m[0] * m[0] + m[1] * m[1] + m[2] * m[2]).squareRoot(), (m[4] * m[4] + m[5] * m[5] + m[6] * m[6]).squareRoot(),
-                (m[8] * m[8] + m[9] * m[9] + m[10] * m[10]).squareRoot()
-            )
-            let center = SIMD3(world.x, world.y, world.z)
-            let radius = model.radius * scale
-            guard vp.isVisible(center: center, radius: radius) else {
-                stats.culledDevices += 1
-                continue
-            }
-            let height = vp.projectedHeightPixels(center: center, radius: radius)
-            let level = LODChain.level(forProjectedHeightPixels: height, triangleCounts: model.triangleCounts)
-            candidates.append(Candidate(model: entry.model, data: entry.data, height: height, level: level))
-        }
-        stats.visibleDevices = candidates.count
-        let budget = TriangleBudget(maxTriangles: triangleBudget).apply(
-            candidates.map {
-                TriangleBudget.Instance(projectedHeightPixels: $0.height, level: $0.level, levelTriangles: model($0.model).triangleCounts)
-            }
-        )
-        stats.budgetLimited = zip(budget.levels, candidates).contains { $0 != $1.level }
-
-        var groups: [ModelRef: [Int: [InstanceData]]] = [:]
-        for (candidate, level) in zip(candidates, budget.levels) {
-            groups[candidate.model, default: [:]][level, default: []].append(candidate.data)
-        }
-        // Devices come from the entries kept up to date above; only connections are derived
-        // per frame (their particles move with scene time).
-        let links = SceneInstances.connections(in: state, sceneTimeMicros: sceneTimeMicros)
-        var floats: [Float] = []
-        floats.reserveCapacity((candidates.count + links.tubes.count + links.arrows.count + links.particles.count) * 21)
-        var draws: [(mesh: GPUMesh, offset: Int, count: Int)] = []
-        func add(_ mesh: GPUMesh, _ instances: [InstanceData]) {
-            guard !instances.isEmpty else { return }
-            draws.append((mesh, floats.count * 4, instances.count))
-            for instance in instances { instance.append(to: &floats) }
-            stats.drawnTriangles += mesh.triangleCount * instances.count
-        }
-        for ref in groups.keys.sorted(by: { "\($0)" < "\($1)" }) {
-            let model = self.model(ref)
-            for (level, instances) in groups[ref]!.sorted(by: { $0.key < $1.key }) { add(model.levels[level], instances) }
-        }
-        // Connections are culled like devices: a tube by the sphere around it, a particle by its own.
-        func visible(_ instances: [InstanceData], radius: (InstanceData) -> Float) -> [InstanceData] {
-            instances.filter { i in
-                let c = i.model.transform(SIMD3(0, 0.5, 0))
-                return vp.isVisible(center: SIMD3(c.x, c.y, c.z), radius: radius(i))
-            }
-        }
-        let lengthOf = { (i: InstanceData) -> Float in
-            let m = i.model.m
-            return (m[4] * m[4] + m[5] * m[5] + m[6] * m[6]).squareRoot() / 2 + 0.2
-        }
-        add(tube, visible(links.tubes, radius: lengthOf))
-        add(cone, visible(links.arrows, radius: lengthOf))
-        let particles = visible(links.particles) { _ in SceneStyle.particleRadius * 2 }
-        add(particle, particles)
-        stats.visibleParticles = particles.count
-        lastFrameAnimated = !particles.isEmpty
-        contentChanged = false
-
-        glUseProgram(meshProgram.name)
-        glUniformMatrix4fv(meshProgram.uniform("uViewProjection"), 1, GLboolean(GL_FALSE), &matrix)
-        glBindBuffer(GLenum(GL_ARRAY_BUFFER), instanceBuffer)
-        glBufferData(GLenum(GL_ARRAY_BUFFER), floats.count * 4, floats, GLenum(GL_STREAM_DRAW))
-        for draw in draws { draw.mesh.draw(instances: instanceBuffer, offset: draw.offset, count: draw.count) }
-        stats.drawCalls = draws.count + 1
-        try RendererError.checkGL("scene draw")
-        return stats
     }
 
     /// The latency probe marker: a square of `ProbeMarker.size` pixels in the frame's top-left
@@ -277,13 +210,5 @@ final class GPUScene {
         glClearColor(value, value, value, 1)
         glClear(GLbitfield(GL_COLOR_BUFFER_BIT))
         glDisable(GLenum(GL_SCISSOR_TEST))
-    }
-
-    /// The ground quad, drawn without instancing.
-    private func drawGround() {
-        var identity = Matrix4.identity.m + [1, 1, 1, 1, 0]
-        glBindBuffer(GLenum(GL_ARRAY_BUFFER), instanceBuffer)
-        glBufferData(GLenum(GL_ARRAY_BUFFER), identity.count * 4, &identity, GLenum(GL_STREAM_DRAW))
-        ground.draw(instances: instanceBuffer, offset: 0, count: 1)
     }
 }

@@ -5,7 +5,8 @@ package import SceneLedger
 package struct InstanceData: Sendable, Equatable {
     package var model: Matrix4
     package var color: SIMD4<Float>
-    /// 0 normal; 1 selected by the viewer; 2 selected by someone else.
+    /// 0 normal; 1 selected by the viewer; 2 selected by someone else; 3 under the
+    /// viewer's pointer (a lighter tint).
     package var highlight: Float
 }
 
@@ -18,6 +19,9 @@ package struct SceneInstances: Sendable {
     package var tubes: [InstanceData] = []
     package var arrows: [InstanceData] = []
     package var particles: [InstanceData] = []
+
+    /// The highlight value of the device under the viewer's pointer.
+    package static let hoverHighlight: Float = 3
 
     /// Highlight for each device: the viewer's selection first, then others'.
     package static func highlights(in state: SceneState, viewer: UUID?) -> [UUID: (Float, SIMD4<Float>?)] {
@@ -42,11 +46,17 @@ package struct SceneInstances: Sendable {
         return InstanceData(model: Matrix4.device(device), color: color, highlight: highlight?.0 ?? 0)
     }
 
-    /// A connection's port positions: above each device's origin.
+    /// A connection's end points in the world: the source's out port and the target's in
+    /// port (`SceneStyle.ports`), moved with each device's position, rotation and scale.
     package static func ports(_ c: Connection, in state: SceneState) -> (SIMD3<Float>, SIMD3<Float>)? {
         guard let s = state.devices[c.source], let t = state.devices[c.target] else { return nil }
-        let lift = SIMD3<Float>(0, SceneStyle.portHeight, 0)
-        return (s.position.simd + lift, t.position.simd + lift)
+        return (port(SceneStyle.ports(of: s.kind).out, of: s), port(SceneStyle.ports(of: t.kind).in, of: t))
+    }
+
+    /// A model-space point of a device, in the world.
+    package static func port(_ offset: SIMD3<Float>, of device: Device) -> SIMD3<Float> {
+        let p = Matrix4.device(device).transform(offset)
+        return SIMD3(p.x, p.y, p.z)
     }
 
     /// The tube (a unit cylinder along +Y from 0 to 1) between two points.
@@ -85,18 +95,30 @@ package struct SceneInstances: Sendable {
         (tubes, arrows, particles) = SceneInstances.connections(in: state, sceneTimeMicros: sceneTimeMicros ?? state.sceneTimeMicros)
     }
 
+    /// What connections draw apart from their particles: it changes only with the state.
+    package struct ConnectionGeometry: Sendable {
+        package var tubes: [InstanceData] = []
+        package var arrows: [InstanceData] = []
+        /// One segment per direction of flow, with the particles' colour.
+        package var flows: [(from: SIMD3<Float>, to: SIMD3<Float>, color: SIMD4<Float>)] = []
+    }
+
     /// The tubes, direction arrows and flow particles of every connection at scene time `time`.
     package static func connections(in state: SceneState, sceneTimeMicros time: Int64)
         -> (tubes: [InstanceData], arrows: [InstanceData], particles: [InstanceData])
     {
-        var tubes: [InstanceData] = []
-        var arrows: [InstanceData] = []
-        var particles: [InstanceData] = []
+        let geometry = connectionGeometry(in: state)
+        return (geometry.tubes, geometry.arrows, particles(of: geometry.flows, sceneTimeMicros: time))
+    }
+
+    /// Every connection's tube and direction arrows, and its flow segments.
+    package static func connectionGeometry(in state: SceneState) -> ConnectionGeometry {
+        var geometry = ConnectionGeometry()
         for connection in state.connections.values.sorted(by: { $0.id.uuidString < $1.id.uuidString }) {
             guard let (a, b) = ports(connection, in: state) else { continue }
             let color = SceneStyle.color(of: connection.kind)
             if let m = tube(from: a, to: b, radius: SceneStyle.tubeRadius) {
-                tubes.append(InstanceData(model: m, color: color, highlight: 0))
+                geometry.tubes.append(InstanceData(model: m, color: color, highlight: 0))
             }
             let ends: [(SIMD3<Float>, SIMD3<Float>)] =
                 switch connection.direction {
@@ -109,14 +131,25 @@ package struct SceneInstances: Sendable {
                 let tip = to - axis * 0.8
                 let base = tip - axis * SceneStyle.arrowLength
                 if let m = tube(from: base, to: tip, radius: SceneStyle.arrowRadius) {
-                    arrows.append(InstanceData(model: m, color: color, highlight: 0))
+                    geometry.arrows.append(InstanceData(model: m, color: color, highlight: 0))
                 }
-                for p in Self.particles(from: from, to: to, sceneTimeMicros: time) {
-                    let r = SceneStyle.particleRadius
-                    particles.append(InstanceData(model: Matrix4.translation(p) * Matrix4.scale(SIMD3(r, r, r)), color: color * 1.2, highlight: 0))
-                }
+                geometry.flows.append((from, to, color * 1.2))
             }
         }
-        return (tubes, arrows, particles)
+        return geometry
+    }
+
+    /// The flow particles along `flows` at scene time `time`.
+    package static func particles(
+        of flows: [(from: SIMD3<Float>, to: SIMD3<Float>, color: SIMD4<Float>)], sceneTimeMicros time: Int64
+    ) -> [InstanceData] {
+        var result: [InstanceData] = []
+        let r = SceneStyle.particleRadius
+        for flow in flows {
+            for p in particles(from: flow.from, to: flow.to, sceneTimeMicros: time) {
+                result.append(InstanceData(model: Matrix4.translation(p) * Matrix4.scale(SIMD3(r, r, r)), color: flow.color, highlight: 0))
+            }
+        }
+        return result
     }
 }

@@ -31,8 +31,22 @@ package enum SceneStyle {
     package static let tubeRadius: Float = 0.06
     package static let arrowLength: Float = 0.5
     package static let arrowRadius: Float = 0.16
-    /// Height above the ground where connections attach (the ports).
-    package static let portHeight: Float = 0.6
+    /// Where connections attach to a device of each kind, in its model space (before its
+    /// rotation and scale): flow leaves through `out` on the +x side and arrives through
+    /// `in` on the −x side, at the height of the belt, table, shelf or deck. The built-in
+    /// models are laid out along x, as the demo's production lines run.
+    package static func ports(of kind: DeviceKind) -> (out: SIMD3<Float>, in: SIMD3<Float>) {
+        let (halfWidth, height): (Float, Float) =
+            switch kind {
+            case .workCenter: (2.0, 1.0)
+            case .robotArm: (0.55, 0.55)
+            case .conveyor: (3.0, 0.9)
+            case .storage: (1.5, 1.2)
+            case .agv: (0.7, 0.45)
+            case .custom: (1.0, 1.0)
+            }
+        return (SIMD3(halfWidth, height, 0), SIMD3(-halfWidth, height, 0))
+    }
     /// Flow particles: per metre of connection, and their speed in metres per second.
     package static let particlesPerMetre: Float = 0.5
     package static let particleSpeed: Float = 1.5

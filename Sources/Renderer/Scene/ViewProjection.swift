@@ -10,7 +10,14 @@ package struct ViewProjection: Sendable {
     /// Planes (normal, offset) with normals pointing into the frustum.
     package let planes: [SIMD4<Float>]
     package let viewportHeight: Int
+    package let viewportWidth: Int
     package let fovYDegrees: Double
+    /// The far clipping distance, in metres.
+    package let far: Float
+    /// How far the camera looks down, in degrees (its elevation).
+    package let pitchDownDegrees: Double
+    /// The view direction flattened onto the ground, unit length (+z when looking straight down).
+    package let forwardOnGround: SIMD3<Float>
 
     package init(camera: Camera, width: Int, height: Int) {
         let basis = camera.controlBasis
@@ -23,7 +30,14 @@ package struct ViewProjection: Sendable {
         viewProjection = projection * view
         planes = ViewProjection.frustumPlanes(viewProjection)
         viewportHeight = height
+        viewportWidth = width
         fovYDegrees = camera.fov
+        self.far = Float(far)
+        pitchDownDegrees = camera.elevation
+        let f = basis.forward.simd
+        let flat = SIMD3<Float>(f.x, 0, f.z)
+        let length = dot(flat, flat).squareRoot()
+        forwardOnGround = length > 1e-4 ? flat / length : SIMD3(0, 0, 1)
     }
 
     /// Gribb–Hartmann plane extraction from the combined matrix.
@@ -40,6 +54,17 @@ package struct ViewProjection: Sendable {
     package func isVisible(center: SIMD3<Float>, radius: Float) -> Bool {
         for p in planes where p.x * center.x + p.y * center.y + p.z * center.z + p.w < -radius { return false }
         return true
+    }
+
+    /// The length on screen, in pixels, of the segment a–b; its length in front of the eye
+    /// when an end lies behind it (an overestimate is fine: it only splits tubes finer).
+    package func screenLength(_ a: SIMD3<Float>, _ b: SIMD3<Float>) -> Float {
+        let pa = viewProjection.transform(a)
+        let pb = viewProjection.transform(b)
+        guard pa.w > 1e-3, pb.w > 1e-3 else { return Float(viewportHeight) * 4 }
+        let dx = (pa.x / pa.w - pb.x / pb.w) * Float(viewportWidth) / 2
+        let dy = (pa.y / pa.w - pb.y / pb.w) * Float(viewportHeight) / 2
+        return min((dx * dx + dy * dy).squareRoot(), Float(viewportHeight) * 4)
     }
 
     /// The height on screen, in pixels, of a sphere of `radius` at `center`.

@@ -7,8 +7,8 @@ import SceneLedger
 /// triangles drawn after LOD and culling, and picking time over 1,000 devices.
 struct RenderBench {
     let frames: Int
-    /// MSAA samples per pixel (0 for none).
-    let samples: Int
+    /// MSAA samples per pixel (0 for none); nil for the renderer's `auto` choice.
+    let samples: Int?
     let logger: Logger
 
     static func demoState(_ n: Int) -> SceneState {
@@ -17,29 +17,47 @@ struct RenderBench {
 
     /// Median and p99 milliseconds per frame, and the median triangles drawn, while the
     /// camera orbits the plant (so culling and levels change from frame to frame).
-    func frameTimes(devices: Int, width: Int, height: Int) async throws -> (Percentiles, Int) {
+    func frameTimes(devices: Int, width: Int, height: Int) async throws -> (Percentiles, Int, Double, Double) {
         let state = Self.demoState(devices)
         let context = try await GLContext.make(width: width, height: height, samples: samples, logger: logger)
+        if devices == 10 {
+            let info = try await context.info
+            Terminal.line("renderer: \(info), triangle budget \(Format.count(Int64(await context.defaultTriangleBudget))) per frame")
+        }
         let base = RenderCommand.fit(state)
         var projection = RenderProjection(state: state)
         try await context.renderScene(state, changes: projection.takeChanges(), camera: base)  // load models and levels
         _ = try await context.readFrameI420()
         var times: [Double] = []
         var triangles: [Double] = []
+        var drawTimes: [Double] = []
         let progress = Progress("render \(width)x\(height), \(devices) devices", total: Int64(frames))
+        let cpuStart = Self.processCPUNanos()
         for i in 0..<frames {
             var camera = base
             camera.azimuth = (base.azimuth + Double(i) * 3).truncatingRemainder(dividingBy: 360)
             let start = Progress.now()
             let stats = try await context.renderScene(state, changes: [], camera: camera, sceneTimeMicros: Int64(i) * 33_333)
+            try await context.finish()
+            let drawn = Progress.now()
             _ = try await context.readFrameI420()
             times.append(Double(Progress.now() - start) / 1e6)
+            drawTimes.append(Double(drawn - start) / 1e6)
             triangles.append(Double(stats.drawnTriangles))
             progress.update(Int64(i + 1))
         }
+        let cpuPerFrame = Double(Self.processCPUNanos() - cpuStart) / 1e6 / Double(frames)
         progress.finish(Int64(frames))
         await context.close()
-        return (Percentiles(times), Int(Percentiles(triangles).median))
+        return (Percentiles(times), Int(Percentiles(triangles).median), cpuPerFrame, Percentiles(drawTimes).median)
+    }
+
+    /// CPU time of every thread of this process (ours and llvmpipe's), in nanoseconds: on a
+    /// shared machine it shows the work a frame costs, whatever else is running.
+    static func processCPUNanos() -> UInt64 {
+        var t = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+        return UInt64(t.tv_sec) * 1_000_000_000 + UInt64(t.tv_nsec)
     }
 
     /// Median milliseconds to pick the device under a random pixel among 1,000.
@@ -66,9 +84,9 @@ struct RenderBench {
     func run() async throws -> String {
         var medians: [String: Double] = [:]
         for (devices, width, height) in [(10, 1280, 720), (100, 1280, 720), (1_000, 1280, 720), (100, 1920, 1080)] {
-            let (times, triangles) = try await frameTimes(devices: devices, width: width, height: height)
+            let (times, triangles, cpu, draw) = try await frameTimes(devices: devices, width: width, height: height)
             Terminal.line(
-                "\(height)p/\(devices): median \(Format.fixed(times.median, 1)) ms, p99 \(Format.fixed(times.at(99), 1)) ms, \(Format.count(Int64(triangles))) triangles drawn"
+                "\(height)p/\(devices): median \(Format.fixed(times.median, 1)) ms, p99 \(Format.fixed(times.at(99), 1)) ms (render + I420 readback; drawing alone \(Format.fixed(draw, 1)) ms), \(Format.fixed(cpu, 1)) ms CPU per frame over all threads, \(Format.count(Int64(triangles))) triangles drawn"
             )
             medians["\(height)p/\(devices)"] = times.median
         }

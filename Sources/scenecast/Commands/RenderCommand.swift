@@ -14,7 +14,8 @@ struct RenderCommand: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
     @Option(help: "The scene to render.") var scene: String?
     @Option(help: "Render a demo plant of this many devices instead (needs no database).") var demo: Int?
-    @Option(help: "The scene as it was at this time: ISO-8601, or a version as v1234. Default: now.") var at: String?
+    @Option(help: "The scene as it was then: a version (v1234), an ISO-8601 time, or an offset from its first event (90s, 1m30s, +00:01:30). Default: now.")
+    var at: String?
     @Option(help: "azimuth,elevation,distance in degrees and metres, around the scene's centre.") var camera: String?
     @Option(help: "WIDTHxHEIGHT, even numbers.") var size: String = "1280x720"
     @Option(help: "Where to write the PNG.") var out: String
@@ -24,6 +25,10 @@ struct RenderCommand: AsyncParsableCommand {
         if let demo, !(1...5_000).contains(demo) { throw ValidationError("--demo takes 1 to 5000 devices.") }
         _ = try Self.parseSize(size)
         if let camera { _ = try Self.parseCamera(camera) }
+        if let at {
+            do throws(RendererError) { _ = try SceneTimeSpec.parse(at) } catch { throw ValidationError("--at: \(error.message).") }
+            if demo != nil { throw ValidationError("--at needs --scene: a demo plant has no history.") }
+        }
     }
 
     static func parseSize(_ text: String) throws -> (Int, Int) {
@@ -80,13 +85,7 @@ struct RenderCommand: AsyncParsableCommand {
             guard try await session.store.scene(id) != nil else { throw CLIError("Scene \(id.uuidString.lowercased()) does not exist.") }
             let state: SceneState
             if let at {
-                if at.hasPrefix("v"), let version = Int64(at.dropFirst()) {
-                    state = try await session.store.state(scene: id, atVersion: version)
-                } else if let date = ISO8601DateFormatter().date(from: at) {
-                    state = try await session.store.state(scene: id, atTimeMicros: Int64(date.timeIntervalSince1970 * 1_000_000))
-                } else {
-                    throw CLIError("--at \(at) is neither an ISO-8601 time nor a version like v1234.")
-                }
+                state = try await Self.state(of: id, at: at, store: session.store)
             } else {
                 state = try await session.store.state(scene: id)
             }
@@ -105,6 +104,40 @@ struct RenderCommand: AsyncParsableCommand {
             await session.close()
             throw error
         }
+    }
+
+    /// The scene at `--at`, or one sentence saying why that moment is not in it.
+    static func state(of id: UUID, at text: String, store: LedgerStore) async throws -> SceneState {
+        let spec: SceneTimeSpec
+        do throws(RendererError) { spec = try SceneTimeSpec.parse(text) } catch { throw CLIError("--at: \(error.message).") }
+        let scene = id.uuidString.lowercased()
+        let head = try await store.headVersion(of: id)
+        guard head > 0, let first = try await store.events(scene: id, afterVersion: 0, limit: 1).first,
+            let last = try await store.events(scene: id, afterVersion: head - 1, limit: 1).first
+        else { throw CLIError("Scene \(scene) has no events yet, so --at \(text) is outside it; leave --at out.") }
+        let micros: Int64
+        switch spec {
+        case .version(let version):
+            guard (1...head).contains(version) else {
+                throw CLIError("--at \(text) is outside scene \(scene), whose versions run from v1 to v\(head).")
+            }
+            return try await store.state(scene: id, atVersion: version)
+        case .instant(let t): micros = t
+        case .offset(let offset): micros = first.recordedAtMicros + offset
+        }
+        guard (first.recordedAtMicros...last.recordedAtMicros).contains(micros) else {
+            let length = Double(last.recordedAtMicros - first.recordedAtMicros) / 1e6
+            throw CLIError(
+                "--at \(text) is outside scene \(scene), whose events run from \(iso(first.recordedAtMicros)) to \(iso(last.recordedAtMicros)) (offsets 0s to \(Format.fixed(length, 3))s)."
+            )
+        }
+        return try await store.state(scene: id, atTimeMicros: micros)
+    }
+
+    static func iso(_ micros: Int64) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: Date(timeIntervalSince1970: Double(micros) / 1e6))
     }
 
     static func center(of state: SceneState) -> Vec3 {

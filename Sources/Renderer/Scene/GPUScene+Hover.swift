@@ -1,0 +1,48 @@
+import Foundation
+import SceneLedger
+
+/// Hover: the device under the viewer's pointer (`Participant.pointer`, normalized view
+/// coordinates with the origin top left) gets a lighter tint in the viewer's view.
+///
+/// The pointer is picked per frame, through the frame's own camera and size, with
+/// `MeshPicker` against the models' full-resolution triangles. A pointer move is not a
+/// `RenderChange`: the state carries the pointer, and the next frame (or `wouldRedraw`)
+/// picks again. Only the entries of the device that loses the hover and the one that
+/// gains it are rebuilt.
+extension GPUScene {
+    /// The device under the viewer's pointer seen through `camera` in a `width`×`height`
+    /// frame, if any.
+    func hoverTarget(camera: Camera, width: Int, height: Int) -> UUID? {
+        guard let viewer, let pointer = state.participants[viewer]?.pointer, !state.devices.isEmpty,
+            (0...1).contains(pointer.x), (0...1).contains(pointer.y)
+        else { return nil }
+        let bvhs = pickingBVHs()
+        let picker = MeshPicker { device in bvhs[device.model] }
+        return picker.pick(
+            state: state, camera: camera, x: pointer.x * Double(width), y: pointer.y * Double(height), width: width, height: height)
+    }
+
+    /// Moves the hover tint to `target`.
+    func setHover(_ target: UUID?) {
+        guard target != hovered else { return }
+        let previous = hovered
+        hovered = target
+        let highlights = SceneInstances.highlights(in: state, viewer: viewer)
+        for id in [previous, target].compactMap({ $0 }) { refreshEntry(id, highlights: highlights) }
+    }
+
+    /// The BVH of every model the devices use, built the first time each is needed (a
+    /// built-in model takes tens of milliseconds, once).
+    private func pickingBVHs() -> [ModelRef: TriangleBVH] {
+        var result: [ModelRef: TriangleBVH] = [:]
+        for entry in devices.values where result[entry.model] == nil {
+            var model = self.model(entry.model)
+            if model.bvh == nil {
+                model.bvh = TriangleBVH(mesh: model.full)
+                models[entry.model] = model
+            }
+            result[entry.model] = model.bvh
+        }
+        return result
+    }
+}
