@@ -119,6 +119,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "ReplayTests",
+            dependencies: ["Replay", "SceneLedger", "Renderer", "ScenecastTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "CommandBusTests",
             dependencies: ["CommandBus", "SceneLedger", "ScenecastTestSupport"],
             swiftSettings: swiftSettings
