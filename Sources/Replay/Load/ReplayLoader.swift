@@ -27,7 +27,7 @@ package struct ReplayLoader: Sendable {
             throw ReplayError(.ledger, "Could not look up session \(id.lowercasedString)", underlying: error)
         }
         guard let found else {
-            throw ReplayError(.unknownSession, "Session \(id.lowercasedString) does not exist; list a scene's sessions with `scenecast scenes`")
+            throw ReplayError(.unknownSession, "Session \(id.lowercasedString) does not exist; give a session id from the scene's events or its sessions table (an audit export shows them)")
         }
         return found
     }

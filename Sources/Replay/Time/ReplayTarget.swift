@@ -59,7 +59,7 @@ package struct SessionSpan: Sendable, Equatable {
         let h = Int(totalSeconds) / 3600
         let m = Int(totalSeconds) / 60 % 60
         let s = totalSeconds - Double(h * 3600 + m * 60)
-        let seconds = String(format: "%.1fs", s)
+        let seconds = String(format: h > 0 || m > 0 ? "%.1fs" : "%.3fs", s)
         if h > 0 { return "\(h)h\(m)m\(seconds)" }
         if m > 0 { return "\(m)m\(seconds)" }
         return seconds

@@ -120,15 +120,24 @@ package enum AuditTime {
         }
     }
 
+    /// Decimal digits, zero-padded to `width`, without allocating.
     static func appendPadded(_ value: Int64, _ width: Int, to out: inout [UInt8]) {
-        var digits: [UInt8] = []
-        var v = value.magnitude
-        repeat {
-            digits.append(UInt8(ascii: "0") + UInt8(v % 10))
-            v /= 10
-        } while v > 0
         if value < 0 { out.append(UInt8(ascii: "-")) }
-        for _ in digits.count..<max(width, digits.count) { out.append(UInt8(ascii: "0")) }
-        out.append(contentsOf: digits.reversed())
+        var v = value.magnitude
+        var digits = 1
+        var power: UInt64 = 10
+        while digits < 19, v >= power {
+            digits += 1
+            power *= 10
+        }
+        let count = max(width, digits)
+        let start = out.count
+        out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: count))
+        var i = start + count - 1
+        repeat {
+            out[i] = UInt8(ascii: "0") + UInt8(v % 10)
+            v /= 10
+            i -= 1
+        } while v > 0
     }
 }

@@ -59,7 +59,10 @@ struct ReplayCommand: AsyncParsableCommand {
                 Terminal.line(JSONValue.object(fields).canonicalString)
             } else {
                 for line in moment.summary.lines { Terminal.line(line) }
-                if let out { Terminal.line("wrote \(out): \(width)x\(height), through this session's camera") }
+                if let out {
+                    let view = moment.summary.viewerPresent ? "through this session's camera" : "framing the whole plant"
+                    Terminal.line("wrote \(out): \(width)x\(height), \(view)")
+                }
             }
         } catch {
             await db.close()
