@@ -46,8 +46,8 @@ package struct AuditChainChecker: Sendable {
             AuditBreak(kind: kind, line: line, scene: event.sceneID, version: event.version, position: event.position, message: message)
         }
         if let previous = scenes[event.sceneID] {
-            if event.version <= previous.version || event.position <= previous.position {
-                return at(.reordered, "version \(event.version) (position \(event.position)) comes after version \(previous.version) (position \(previous.position)): rows are out of order or repeated")
+            if event.version <= previous.version {
+                return at(.reordered, "version \(event.version) comes after version \(previous.version): rows are out of order or repeated")
             }
             if event.version == previous.version + 1 {
                 if event.prevHash != previous.hash {
@@ -55,6 +55,9 @@ package struct AuditChainChecker: Sendable {
                 }
             } else if contiguous {
                 return at(.missing, "expected version \(previous.version + 1) but found \(event.version): rows were deleted")
+            }
+            if event.position <= previous.position {
+                return at(.reordered, "position \(event.position) of version \(event.version) is not after position \(previous.position) of version \(previous.version): rows were moved")
             }
         } else if let anchor = anchors[event.sceneID] {
             if event.version != anchor.firstVersion {
