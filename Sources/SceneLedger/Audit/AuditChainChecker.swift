@@ -40,8 +40,10 @@ package struct AuditChainChecker: Sendable {
     package func headHash(of scene: UUID) -> [UInt8]? { scenes[scene]?.hash }
     package func lastVersion(of scene: UUID) -> Int64? { scenes[scene]?.version }
 
-    /// Checks the next row (`line` is its 1-based line number in the file).
-    package mutating func check(_ event: RecordedEvent, line: Int64) -> AuditBreak? {
+    /// Checks the next row (`line` is its 1-based line number in the file). `hashMatches`
+    /// is the result of `event.computedHash == event.hash` when the caller already has it
+    /// (the offline verifier hashes rows on several threads).
+    package mutating func check(_ event: RecordedEvent, line: Int64, hashMatches: Bool? = nil) -> AuditBreak? {
         let at = { (kind: AuditBreak.Kind, message: String) in
             AuditBreak(kind: kind, line: line, scene: event.sceneID, version: event.version, position: event.position, message: message)
         }
@@ -71,7 +73,7 @@ package struct AuditChainChecker: Sendable {
         } else {
             return at(.inserted, "scene \(event.sceneID.lowercasedString) is not in the signed manifest: the row was inserted")
         }
-        if event.computedHash != event.hash {
+        if !(hashMatches ?? (event.computedHash == event.hash)) {
             return at(.altered, "the content of version \(event.version) does not match its hash: the row was altered")
         }
         let count = (scenes[event.sceneID]?.rows ?? 0) + 1

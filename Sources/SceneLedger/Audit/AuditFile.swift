@@ -1,4 +1,5 @@
 import Crypto
+import Dispatch
 import Foundation
 
 #if canImport(Glibc)
@@ -7,11 +8,13 @@ import Glibc
 
 /// A file written through a 1 MiB buffer, hashing (SHA-256) everything it writes.
 ///
-/// Owns its descriptor, which `deinit` closes; used from one task at a time.
+/// Owns its descriptor, which `deinit` closes; used from one task at a time. The digest
+/// runs on a serial queue of its own, one written buffer behind, so hashing and encoding
+/// use both cores.
 final class AuditFileWriter {
     private let fd: Int32
     private var buffer: [UInt8] = []
-    private var hasher = SHA256()
+    private let digest = BackgroundDigest(label: "audit-export-digest")
     let path: String
     private(set) var bytesWritten: Int64 = 0
 
@@ -37,7 +40,7 @@ final class AuditFileWriter {
 
     func flush() throws(LedgerError) {
         guard !buffer.isEmpty else { return }
-        hasher.update(data: buffer)
+        digest.update(buffer)
         var offset = 0
         while offset < buffer.count {
             let n = buffer[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
@@ -45,25 +48,25 @@ final class AuditFileWriter {
             offset += n
         }
         bytesWritten += Int64(buffer.count)
-        buffer.removeAll(keepingCapacity: true)
+        // A fresh buffer: the digest queue still reads the old one.
+        buffer = []
+        buffer.reserveCapacity(1 << 21)
     }
 
-    /// Flushes, syncs and returns the SHA-256 of everything written.
+    /// Flushes and returns the SHA-256 of everything written.
     func finish() throws(LedgerError) -> [UInt8] {
         try flush()
-        guard fsync(fd) == 0 else { throw LedgerError(.invalidArgument, "Cannot sync \(path) (errno \(errno))") }
-        return Array(hasher.finalize())
+        return digest.finish()
     }
 }
 
 /// Reads a file in 4 MiB chunks and hands out its lines, hashing every byte read.
 ///
-/// Owns its descriptor, which `deinit` closes; used from one task at a time.
+/// Owns its descriptor, which `deinit` closes; used from one task at a time. The digest
+/// runs on a serial queue of its own while the lines are checked.
 final class AuditFileReader {
     private let fd: Int32
-    private var hasher = SHA256()
-    private var chunk = [UInt8](repeating: 0, count: 4 << 20)
-    private var carry: [UInt8] = []
+    private let digest = BackgroundDigest(label: "audit-verify-digest")
     let path: String
     private(set) var bytesRead: Int64 = 0
 
@@ -75,49 +78,70 @@ final class AuditFileReader {
 
     deinit { close(fd) }
 
-    /// Calls `body` with each line (without its newline); stops early when `body` returns
-    /// false. A last line without a newline is handed out too.
-    func forEachLine(_ body: (UnsafeBufferPointer<UInt8>) -> Bool) throws(LedgerError) {
+    /// Calls `body` with batches of whole lines: a buffer and the byte ranges of its lines
+    /// (without their newlines), in file order; stops early when `body` returns false. A
+    /// last line without a newline is handed out too.
+    func forEachBatch(_ body: (UnsafeBufferPointer<UInt8>, [Range<Int>]) -> Bool) throws(LedgerError) {
+        var carry: [UInt8] = []
         while true {
+            // A fresh chunk each time: the digest queue still reads the previous one.
+            var chunk = [UInt8](repeating: 0, count: 4 << 20)
             let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             guard n >= 0 else { throw LedgerError(.invalidArgument, "Cannot read \(path) (errno \(errno))") }
             if n == 0 { break }
+            if n < chunk.count { chunk.removeSubrange(n...) }
             bytesRead += Int64(n)
-            let keepGoing = chunk.withUnsafeBufferPointer { all -> Bool in
-                let data = UnsafeBufferPointer(rebasing: all[0..<n])
-                hasher.update(bufferPointer: UnsafeRawBufferPointer(data))
-                var start = 0
-                while let newline = data[start...].firstIndex(of: 10) {
-                    let ok: Bool
-                    if carry.isEmpty {
-                        ok = body(UnsafeBufferPointer(rebasing: data[start..<newline]))
-                    } else {
-                        carry.append(contentsOf: data[start..<newline])
-                        ok = carry.withUnsafeBufferPointer { body($0) }
-                        carry.removeAll(keepingCapacity: true)
-                    }
-                    if !ok { return false }
+            digest.update(chunk)
+            var data = carry
+            data.append(contentsOf: chunk)
+            var ranges: [Range<Int>] = []
+            var start = 0
+            let keepGoing = data.withUnsafeBufferPointer { all -> Bool in
+                while let newline = all[start...].firstIndex(of: 10) {
+                    ranges.append(start..<newline)
                     start = newline + 1
                 }
-                carry.append(contentsOf: data[start...])
-                return true
+                return ranges.isEmpty || body(all, ranges)
             }
             if !keepGoing { return }
+            carry = Array(data[start...])
         }
         if !carry.isEmpty {
-            _ = carry.withUnsafeBufferPointer { body($0) }
-            carry.removeAll()
+            _ = carry.withUnsafeBufferPointer { body($0, [0..<$0.count]) }
         }
     }
 
     /// Reads whatever is left (to finish the digest) and returns the SHA-256 of the file.
     func finishDigest() throws(LedgerError) -> [UInt8] {
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
         while true {
             let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             guard n >= 0 else { throw LedgerError(.invalidArgument, "Cannot read \(path) (errno \(errno))") }
             if n == 0 { break }
-            chunk.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+            digest.update(Array(chunk[0..<n]))
         }
-        return Array(hasher.finalize())
+        return digest.finish()
+    }
+}
+
+/// SHA-256 computed on a serial dispatch queue (not the cooperative pool), in the order
+/// the buffers are handed in.
+///
+/// `@unchecked Sendable`: `hasher` is only touched on `queue`, and `finish` waits for the
+/// queue to drain before reading it there.
+final class BackgroundDigest: @unchecked Sendable {
+    private let queue: DispatchQueue
+    private var hasher = SHA256()
+
+    init(label: String) {
+        queue = DispatchQueue(label: label)
+    }
+
+    func update(_ bytes: [UInt8]) {
+        queue.async { self.hasher.update(data: bytes) }
+    }
+
+    func finish() -> [UInt8] {
+        queue.sync { Array(self.hasher.finalize()) }
     }
 }

@@ -156,13 +156,12 @@ package struct AuditRowParser {
             return start..<i
         }
 
+        /// True when the ISO text is the one form `AuditTime.appendISO` writes for `micros`
+        /// (27 bytes, six decimals, `Z`), read back without allocating.
         func isoMatches(_ range: Range<Int>, _ micros: Int64) -> Bool {
-            var expected: [UInt8] = []
-            expected.reserveCapacity(27)
-            AuditTime.appendISO(micros, to: &expected)
-            guard expected.count == range.count else { return false }
-            for (k, b) in expected.enumerated() where bytes[range.lowerBound + k] != b { return false }
-            return true
+            guard range.count == 27, bytes[range.upperBound - 1] == UInt8(ascii: "Z"), bytes[range.lowerBound + 19] == UInt8(ascii: ".")
+            else { return false }
+            return AuditTime.parseISO(bytes: UnsafeBufferPointer(rebasing: bytes[range])) == micros
         }
 
         mutating func jsonl() -> RecordedEvent? {

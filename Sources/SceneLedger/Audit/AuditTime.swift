@@ -30,7 +30,11 @@ package enum AuditTime {
 
     /// Parses `YYYY-MM-DDTHH:MM:SS[.f{1,6}](Z|±HH:MM)` (a space may stand for `T`).
     package static func parseISO(_ text: String) -> Int64? {
-        let b = Array(text.utf8)
+        Array(text.utf8).withUnsafeBufferPointer { parseISO(bytes: $0) }
+    }
+
+    /// `parseISO` over bytes, for the offline verifier's hot loop.
+    package static func parseISO(bytes b: UnsafeBufferPointer<UInt8>) -> Int64? {
         var i = 0
         func number(_ n: Int) -> Int64? {
             guard i + n <= b.count else { return nil }

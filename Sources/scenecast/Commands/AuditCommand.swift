@@ -55,7 +55,7 @@ struct AuditCommand: AsyncParsableCommand {
         func selection() throws -> AuditSelection {
             let (filter, text): (AuditManifest.Filter, String) =
                 if let scene { (.scene, scene) } else if let session { (.session, session) } else { (.actor, actor!) }
-            guard let id = UUID(uuidString: text) else { throw CLIError("\"\(text)\" is not a \(filter.rawValue) id (a UUID).") }
+            guard let id = UUID(uuidString: text) else { throw CLIError("--\(filter.rawValue) \(text) is not an id (a UUID).") }
             return AuditSelection(filter: filter, id: id, fromMicros: from.flatMap(AuditTime.parseISO), toMicros: to.flatMap(AuditTime.parseISO))
         }
 
