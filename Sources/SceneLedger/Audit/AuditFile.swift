@@ -83,18 +83,24 @@ final class AuditFileReader {
     /// last line without a newline is handed out too.
     func forEachBatch(_ body: (UnsafeBufferPointer<UInt8>, [Range<Int>]) -> Bool) throws(LedgerError) {
         var carry: [UInt8] = []
+        let chunkSize = 4 << 20
         while true {
-            // A fresh chunk each time: the digest queue still reads the previous one.
-            var chunk = [UInt8](repeating: 0, count: 4 << 20)
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            guard n >= 0 else { throw LedgerError(.invalidArgument, "Cannot read \(path) (errno \(errno))") }
+            // A fresh buffer each time (the digest queue still reads the previous one): the
+            // unfinished line carried over, then up to 4 MiB read straight after it.
+            var n = 0
+            var failed = false
+            let data = [UInt8](unsafeUninitializedCapacity: carry.count + chunkSize) { buffer, count in
+                _ = buffer.initialize(fromContentsOf: carry)
+                n = read(fd, buffer.baseAddress! + carry.count, chunkSize)
+                failed = n < 0
+                count = carry.count + max(n, 0)
+            }
+            guard !failed else { throw LedgerError(.invalidArgument, "Cannot read \(path) (errno \(errno))") }
             if n == 0 { break }
-            if n < chunk.count { chunk.removeSubrange(n...) }
             bytesRead += Int64(n)
-            digest.update(chunk)
-            var data = carry
-            data.append(contentsOf: chunk)
+            digest.update(data, from: carry.count)
             var ranges: [Range<Int>] = []
+            ranges.reserveCapacity(8_192)
             var start = 0
             let keepGoing = data.withUnsafeBufferPointer { all -> Bool in
                 while let newline = all[start...].firstIndex(of: 10) {
@@ -137,8 +143,8 @@ final class BackgroundDigest: @unchecked Sendable {
         queue = DispatchQueue(label: label)
     }
 
-    func update(_ bytes: [UInt8]) {
-        queue.async { self.hasher.update(data: bytes) }
+    func update(_ bytes: [UInt8], from offset: Int = 0) {
+        queue.async { bytes.withUnsafeBytes { self.hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[offset...])) } }
     }
 
     func finish() -> [UInt8] {

@@ -93,11 +93,18 @@ package struct AuditRowParser {
         /// 64 lowercase hex digits.
         mutating func hash() -> [UInt8]? {
             guard i + 64 <= bytes.count else { return nil }
-            var out = [UInt8](repeating: 0, count: 32)
-            for k in 0..<32 {
-                guard let h = Scanner.nibble(bytes[i + 2 * k]), let l = Scanner.nibble(bytes[i + 2 * k + 1]) else { return nil }
-                out[k] = h << 4 | l
+            let start = i
+            var valid = true
+            let out = [UInt8](unsafeUninitializedCapacity: 32) { buffer, count in
+                for k in 0..<32 {
+                    let h = Scanner.nibble(bytes[start + 2 * k])
+                    let l = Scanner.nibble(bytes[start + 2 * k + 1])
+                    valid = valid && h != nil && l != nil
+                    buffer[k] = (h ?? 0) << 4 | (l ?? 0)
+                }
+                count = 32
             }
+            guard valid else { return nil }
             i += 64
             return out
         }
