@@ -19,6 +19,19 @@ package struct AuditFileVerifier: Sendable {
         self.expectedPublicKey = expectedPublicKey
     }
 
+    /// `verify(file:)` on a dispatch thread of its own, keeping its blocking file reads off
+    /// the cooperative pool.
+    package func verifyOffPool(file path: String, progress: @escaping @Sendable (Int64) -> Void = { _ in })
+        async throws(LedgerError) -> Report
+    {
+        let result: Result<Report, LedgerError> = await withCheckedContinuation { continuation in
+            DispatchQueue(label: "audit-verify").async {
+                continuation.resume(returning: Result { () throws(LedgerError) in try self.verify(file: path, progress: progress) })
+            }
+        }
+        return try result.get()
+    }
+
     package func verify(file path: String, manifestPath: String? = nil, progress: (Int64) -> Void = { _ in })
         throws(LedgerError) -> Report
     {

@@ -84,7 +84,7 @@ struct ReplayBench {
 
         let verifyProgress = Progress("verify", total: result.manifest.rows)
         start = Progress.now()
-        let report = try AuditFileVerifier().verify(file: file) { verifyProgress.update($0) }
+        let report = try await AuditFileVerifier().verifyOffPool(file: file) { verifyProgress.update($0) }
         let verifySeconds = Double(Progress.now() - start) / 1e9
         verifyProgress.finish(report.rows)
         guard report.isIntact else { throw CLIError("The export did not verify: \(report.firstBreak!).") }

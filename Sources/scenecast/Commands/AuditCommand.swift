@@ -126,7 +126,7 @@ struct AuditCommand: AsyncParsableCommand {
             guard FileManager.default.fileExists(atPath: path) else { throw CLIError("\(path) does not exist.") }
             let verifier = AuditFileVerifier(expectedPublicKey: publicKey.flatMap(Hex.decode))
             let progress = Progress("verifying")
-            let report = try Self.verify(verifier, path: path, progress: progress)
+            let report = try await Self.verify(verifier, path: path, progress: progress)
             progress.finish(report.rows)
             if let broken = report.firstBreak {
                 Terminal.line("BROKEN \(broken.description); \(report.rows) rows verified before it")
@@ -137,9 +137,9 @@ struct AuditCommand: AsyncParsableCommand {
             )
         }
 
-        static func verify(_ verifier: AuditFileVerifier, path: String, progress: Progress) throws -> AuditFileVerifier.Report {
+        static func verify(_ verifier: AuditFileVerifier, path: String, progress: Progress) async throws -> AuditFileVerifier.Report {
             do {
-                return try verifier.verify(file: path) { progress.update($0) }
+                return try await verifier.verifyOffPool(file: path) { progress.update($0) }
             } catch {
                 throw CLIError("Cannot verify \(path): \(error.message).")
             }
