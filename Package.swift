@@ -34,6 +34,11 @@ let package = Package(
             name: "CEGL", pkgConfig: "egl",
             providers: [.apt(["libegl-dev", "libgles-dev", "libegl-mesa0"])]
         ),
+        // GStreamer core, app, video, SDP and webrtcbin (the module map links them all).
+        .systemLibrary(
+            name: "CGStreamer", pkgConfig: "gstreamer-webrtc-1.0",
+            providers: [.apt(["libgstreamer1.0-dev", "libgstreamer-plugins-base1.0-dev", "libgstreamer-plugins-bad1.0-dev"])]
+        ),
 
         // Events, scene model, projection and the PostgreSQL store.
         .target(
@@ -66,7 +71,11 @@ let package = Package(
         ),
         .target(
             name: "Streamer",
-            dependencies: ["Renderer", "CommandBus", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Renderer", "CommandBus", "SceneLedger", "CGStreamer",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -114,7 +123,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RendererTests",
-            dependencies: ["Renderer", "SceneLedger"],
+            dependencies: ["Renderer", "SceneLedger", "ScenecastTestSupport"],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
@@ -126,6 +135,17 @@ let package = Package(
         .testTarget(
             name: "CommandBusTests",
             dependencies: ["CommandBus", "SceneLedger", "ScenecastTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "StreamerTests",
+            dependencies: [
+                "Streamer", "CommandBus", "SceneLedger", "Renderer", "ScenecastTestSupport",
+                // The end-to-end test starts the real `scenecast serve` and talks to /signal.
+                "scenecast",
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

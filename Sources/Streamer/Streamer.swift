@@ -1,7 +1,111 @@
-/// The media pipeline (issue #4): GStreamer webrtcbin, one pipeline per view, H.264 from
-/// frames the Renderer draws, and the data channels that feed CommandBus.
+package import CommandBus
+package import Foundation
+package import Logging
+package import SceneLedger
+
+/// The registry of views and their peers for `scenecast serve`.
 ///
-/// Not built yet; the `/signal` WebSocket command path in the executable is what exists.
-package enum StreamerModule {
-    package static let status = "planned: issue #4"
+/// A driver's peer always gets a view of its own (its camera, its encoder). An observer's
+/// peer shares the view of the scene's current driver, so one render and one encode feed
+/// every follower; with no driver in the scene, the observer gets its own view. A view
+/// keeps the size of the peer that created it, and stops when its last peer leaves.
+package actor Streamer {
+    package nonisolated let configuration: StreamerConfiguration
+    let logger: Logger
+    private var views: [ViewKey: ViewEntry] = [:]
+
+    struct ViewKey: Hashable {
+        var scene: UUID
+        var cameraOwner: UUID
+    }
+
+    struct ViewEntry {
+        var view: StreamView
+        var peers: [ObjectIdentifier: WebRTCPeer]
+        var bitrate: BitrateTask
+    }
+
+    /// One peer on one view; hand it back to `detach`.
+    package struct Attachment: Sendable {
+        package let peer: WebRTCPeer
+        package let view: StreamView
+        let key: ViewKey
+    }
+
+    package init(configuration: StreamerConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// The encoder in use, for `/health` ("none" when there is no H.264 encoder).
+    package nonisolated var encoderName: String { configuration.encoder?.kind.rawValue ?? "none" }
+
+    /// Adds a peer for `participant` and starts its offer.
+    package func attach(host: SceneHost, participant: UUID, role: Role, width: Int, height: Int) async throws(StreamerError)
+        -> Attachment
+    {
+        guard let encoder = configuration.encoder else {
+            throw StreamerError(.missingElement, "No H.264 encoder is installed (x264enc, nvh264enc or vah264enc)")
+        }
+        var owner = participant
+        if role == .observer,
+            let driver = await host.liveState.participants.values.first(where: { $0.role == .driver && $0.id != participant })
+        {
+            owner = driver.id
+        }
+        let key = ViewKey(scene: await host.sceneID, cameraOwner: owner)
+        if views[key] == nil {
+            let bounds = configuration.bitrateBounds(width: width, height: height)
+            let start = (bounds.lowerBound + bounds.upperBound) / 2
+            let pipeline = try ViewPipeline(
+                width: width, height: height, fps: configuration.maxFPS, encoder: encoder, bitrateKbps: start,
+                clock: MonotonicClock(), logger: logger
+            )
+            try pipeline.start()
+            let pacer = FramePacer(
+                maxFPS: configuration.maxFPS, animationFPS: configuration.animationFPS, keepAliveFPS: configuration.keepAliveFPS
+            )
+            let view = StreamView(cameraOwner: owner, pipeline: pipeline, pacer: pacer, logger: logger)
+            await view.start(host: host)
+            let bitrate = BitrateTask(view: view, bounds: bounds, maxFPS: configuration.maxFPS, logger: logger)
+            views[key] = ViewEntry(view: view, peers: [:], bitrate: bitrate)
+            logger.info("view started", metadata: ["size": "\(width)x\(height)", "encoder": "\(encoder.kind.rawValue)"])
+        }
+        let view = views[key]!.view
+        let peer = try WebRTCPeer(view: view.pipeline, ice: configuration.ice, logger: logger)
+        views[key]!.peers[ObjectIdentifier(peer)] = peer
+        views[key]!.bitrate.update(peers: Array(views[key]!.peers.values))
+        return Attachment(peer: peer, view: view, key: key)
+    }
+
+    /// Removes a peer; the view stops with its last peer.
+    package func detach(_ attachment: Attachment) {
+        attachment.peer.close()
+        guard var entry = views[attachment.key] else { return }
+        entry.peers.removeValue(forKey: ObjectIdentifier(attachment.peer))
+        if entry.peers.isEmpty {
+            entry.bitrate.stop()
+            entry.view.stop()
+            views.removeValue(forKey: attachment.key)
+            logger.info("view stopped")
+        } else {
+            entry.bitrate.update(peers: Array(entry.peers.values))
+            views[attachment.key] = entry
+        }
+    }
+
+    /// Views and peers, for `/health`.
+    package func summary() -> (views: Int, peers: Int) {
+        (views.count, views.values.reduce(0) { $0 + $1.peers.count })
+    }
+
+    /// Stops every view (at shutdown).
+    package func stopAll() {
+        for entry in views.values {
+            for peer in entry.peers.values { peer.close() }
+            entry.bitrate.stop()
+            entry.view.stop()
+        }
+        views.removeAll()
+    }
 }

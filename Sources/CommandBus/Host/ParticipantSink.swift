@@ -40,6 +40,13 @@ package final class StreamSink: ParticipantSink {
         continuation.finish()
     }
 
+    /// Queues bytes that are not a scene message (WebRTC signalling) on the same stream,
+    /// so they keep their order with everything else the transport writes.
+    package func send(raw bytes: [UInt8]) {
+        queued.wrappingAdd(1, ordering: .relaxed)
+        continuation.yield(.message(bytes))
+    }
+
     /// The transport calls this after writing each message.
     package func delivered() {
         queued.wrappingAdd(-1, ordering: .relaxed)

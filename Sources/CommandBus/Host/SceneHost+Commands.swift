@@ -13,8 +13,11 @@ extension SceneHost {
 
     /// Adds a participant. A driver who joins while another drives takes over; the previous
     /// driver becomes an observer. The join itself is recorded in the ledger.
-    package func join(actor: UUID, name: String, role: Role, sink: any ParticipantSink, clientTimeMillis: Int64)
-        async throws(CommandError) -> Joined
+    /// `iceServers` go to the joiner in `joined` (for a video session).
+    package func join(
+        actor: UUID, name: String, role: Role, sink: any ParticipantSink, clientTimeMillis: Int64,
+        iceServers: [JSONValue] = []
+    ) async throws(CommandError) -> Joined
     {
         guard !stopped, !rebuilding else { throw CommandError(.unavailable, "the scene is not available right now; retry") }
         let session = UUID()
@@ -26,7 +29,7 @@ extension SceneHost {
         }
         // The others hear of the join as a state:update; the joiner gets joined, then
         // state:full (which already includes it), then everything that follows.
-        sink.send(.joined(session: session, participant: session, role: role, scene: sceneID))
+        sink.send(.joined(session: session, participant: session, role: role, scene: sceneID, iceServers: iceServers))
         sessions[session] = Session(participant: Participant(id: session, actor: actor, role: role), sink: sink, name: name)
         submit(
             events, commandID: UUID(), sender: nil, session: session, actor: actor, clientTimeMillis: clientTimeMillis,
@@ -124,10 +127,11 @@ extension SceneHost {
             return
         }
         inFlight += 1
-        let now = WallClock.nowMicros()
+        let recordedAt = max(WallClock.nowMicros(), live.sceneTimeMicros)
         for (i, event) in events.enumerated() {
-            live.apply(event, version: expected + Int64(i) + 1, recordedAtMicros: max(now, live.sceneTimeMicros))
+            live.apply(event, version: expected + Int64(i) + 1, recordedAtMicros: recordedAt)
         }
+        publish(.events(events, firstVersion: expected + 1, recordedAtMicros: recordedAt))
         let update = ServerMessage.stateUpdate(
             ref: sender == nil ? nil : commandID, version: live.version, events: events, state: live, names: sessionNames
         )
@@ -246,6 +250,7 @@ extension SceneHost {
                 clientTimeMillis: Int64(Date().timeIntervalSince1970 * 1000)
             )
         }
+        publish(.state(live))
         let names = sessionNames
         for session in sessions.values { session.sink.send(.stateFull(live, names: names)) }
     }

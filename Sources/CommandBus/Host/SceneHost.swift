@@ -44,6 +44,8 @@ package actor SceneHost: Service {
     /// Uploaded models known to be stored (content-addressed, so never invalidated).
     var knownAssets: Set<String> = []
     var stopped = false
+    /// Streams of the live state's changes (the streamer's views), by watcher id.
+    var watchers: [UUID: AsyncStream<LiveChange>.Continuation] = [:]
     let commits: AsyncStream<Commit>
     let commitSink: AsyncStream<Commit>.Continuation
 
@@ -154,6 +156,8 @@ package actor SceneHost: Service {
         stopped = true
         for session in sessions.values { session.sink.close(reason: reason) }
         sessions.removeAll()
+        for watcher in watchers.values { watcher.finish() }
+        watchers.removeAll()
         commitSink.finish()
         if let lease { await store.releaseLease(lease) }
     }

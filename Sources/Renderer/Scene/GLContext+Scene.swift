@@ -2,22 +2,35 @@ package import Foundation
 package import SceneLedger
 
 extension GLContext {
+    /// Brings the GPU scene up to `state` without drawing: only the devices that `changes`
+    /// name are updated; pass all changes of a fresh `RenderProjection` the first time.
+    /// Afterwards `wouldRedraw(camera:viewer:)` says whether a frame is due.
+    package func updateScene(
+        _ state: SceneState, changes: [RenderChange], viewer: UUID? = nil,
+        models: @escaping @Sendable (ModelRef) -> Mesh? = { _ in nil }
+    ) throws(RendererError) {
+        try requireScene(models: models).apply(changes, state: state, viewer: viewer)
+    }
+
     /// Draws `state` as seen through `camera` into the frame (then read it with
-    /// `readFrameRGBA` or `readFrameI420`). Only the devices that `changes` name are
-    /// updated on the GPU; pass all changes of a fresh `RenderProjection` the first time.
+    /// `readFrameRGBA` or `readFrameI420`), after `updateScene(state, changes:...)`.
     /// Animation uses `sceneTimeMicros` (default: the state's scene time), never the clock.
+    /// The latency probe marker (`ProbeMarker`) is drawn last, over everything.
     @discardableResult
     package func renderScene(
         _ state: SceneState, changes: [RenderChange], camera: Camera, viewer: UUID? = nil,
         sceneTimeMicros: Int64? = nil, triangleBudget: Int = 400_000,
         models: @escaping @Sendable (ModelRef) -> Mesh? = { _ in nil }
     ) throws(RendererError) -> RenderStats {
-        if gpuScene == nil { gpuScene = try GPUScene(counter: counter, modelSource: models) }
-        let scene = gpuScene!
+        let scene = try requireScene(models: models)
         scene.apply(changes, state: state, viewer: viewer)
         let time = sceneTimeMicros ?? state.sceneTimeMicros
         return try drawFrame(sceneTimeMicros: time) { width, height throws(RendererError) in
-            try scene.draw(ViewProjection(camera: camera, width: width, height: height), sceneTimeMicros: time, triangleBudget: triangleBudget)
+            let stats = try scene.draw(
+                ViewProjection(camera: camera, width: width, height: height), sceneTimeMicros: time, triangleBudget: triangleBudget)
+            scene.drawProbeMarker(width: width, height: height)
+            scene.lastDrawn = GPUScene.DrawnView(camera: camera, viewer: viewer, width: width, height: height)
+            return stats
         }
     }
 
@@ -35,10 +48,42 @@ extension GLContext {
         )
     }
 
+    // MARK: - Dirty-only rendering
+
+    /// True when the last frame drawn showed flow particles, which move with scene time:
+    /// while it holds, every frame differs from the one before.
+    package var sceneAnimates: Bool { gpuScene?.lastFrameAnimated ?? false }
+
+    /// Whether a frame drawn now for `camera` and `viewer` would differ from the last one
+    /// drawn: true before the first frame, after a change that altered what the scene
+    /// shows (a device entry, a connection, highlights, the probe marker), for another
+    /// camera, viewer or frame size, and while the scene animates. `pendingChanges` are
+    /// changes not yet given to `updateScene`; any that could alter this view counts.
+    package func wouldRedraw(camera: Camera, viewer: UUID?, pendingChanges: [RenderChange] = []) -> Bool {
+        guard let scene = gpuScene, let last = scene.lastDrawn, let size = try? size else { return true }
+        if scene.contentChanged || scene.lastFrameAnimated { return true }
+        if last != GPUScene.DrawnView(camera: camera, viewer: viewer, width: size.width, height: size.height) { return true }
+        return pendingChanges.contains { change in
+            // Another participant's camera never shows in this view.
+            if case .camera = change { return false }
+            return true
+        }
+    }
+
+    // MARK: - State
+
     /// The state hash of what the GPU scene last drew: equal to the command bus projection's
     /// at the same version (nil before the first frame).
     package var renderedStateHash: [UInt8]? { gpuScene?.state.stateHash }
 
     /// Device entries held on the GPU side (for leak checks).
     package var renderedDeviceCount: Int { gpuScene?.devices.count ?? 0 }
+
+    private func requireScene(models: @escaping @Sendable (ModelRef) -> Mesh?) throws(RendererError) -> GPUScene {
+        _ = try size  // throws once the context is closed
+        if let gpuScene { return gpuScene }
+        let scene = try GPUScene(counter: counter, modelSource: models)
+        gpuScene = scene
+        return scene
+    }
 }

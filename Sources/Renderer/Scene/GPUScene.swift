@@ -10,6 +10,8 @@ package struct RenderStats: Sendable, Equatable {
     package var drawCalls = 0
     /// True when the triangle budget forced coarser levels than screen size asked for.
     package var budgetLimited = false
+    /// Flow particles inside the view: while there are any, the scene animates.
+    package var visibleParticles = 0
 }
 
 /// The scene on the GPU: one model per `ModelRef` (with its LOD levels), per-device
@@ -24,7 +26,7 @@ final class GPUScene {
         var radius: Float
     }
 
-    struct DeviceEntry {
+    struct DeviceEntry: Equatable {
         var model: ModelRef
         var data: InstanceData
     }
@@ -42,7 +44,20 @@ final class GPUScene {
     private(set) var devices: [UUID: DeviceEntry] = [:]
     /// The state the entries were last synchronized with.
     private(set) var state: SceneState
-    private var viewer: UUID?
+    private(set) var viewer: UUID?
+    /// True when an applied change altered what a frame shows since the last draw.
+    private(set) var contentChanged = true
+    /// The view the last frame was drawn for, and whether it showed moving flow particles.
+    var lastDrawn: DrawnView?
+    private(set) var lastFrameAnimated = false
+
+    /// What a drawn frame depended on besides the scene content.
+    struct DrawnView: Equatable {
+        var camera: Camera
+        var viewer: UUID?
+        var width: Int
+        var height: Int
+    }
 
     init(counter: GLObjectCounter, modelSource: @escaping @Sendable (ModelRef) -> Mesh?) throws(RendererError) {
         self.counter = counter
@@ -103,10 +118,13 @@ final class GPUScene {
     /// Forgets every device (models stay loaded), before drawing an unrelated state.
     func reset() {
         devices.removeAll()
+        contentChanged = true
     }
 
     /// Brings the instance entries up to `state`, touching only what `changes` name.
     func apply(_ changes: [RenderChange], state: SceneState, viewer: UUID?) {
+        // The marker's colour follows the counter's parity.
+        if (state.probeMarker & 1) != (self.state.probeMarker & 1) { contentChanged = true }
         self.state = state
         var highlightsChanged = viewer != self.viewer
         self.viewer = viewer
@@ -117,8 +135,11 @@ final class GPUScene {
                 touched.append(id)
             case .highlights:
                 highlightsChanged = true
-            case .connectionAdded, .connectionChanged, .connectionRemoved, .camera, .probe:
+            case .connectionAdded, .connectionChanged, .connectionRemoved:
                 // Connections are few and drawn from the state each frame.
+                contentChanged = true
+            case .camera, .probe:
+                // A camera reaches the frame through `draw`; the probe is checked above.
                 break
             }
         }
@@ -128,9 +149,10 @@ final class GPUScene {
             // Changes are coalesced per frame (removed, re-added and removed again reports
             // each once), so the state, not the change, says what exists.
             if let device = state.devices[id] {
-                devices[id] = DeviceEntry(model: device.model, data: SceneInstances.instance(device, highlight: highlights[id]))
-            } else {
-                devices.removeValue(forKey: id)
+                let entry = DeviceEntry(model: device.model, data: SceneInstances.instance(device, highlight: highlights[id]))
+                if devices.updateValue(entry, forKey: id) != entry { contentChanged = true }
+            } else if devices.removeValue(forKey: id) != nil {
+                contentChanged = true
             }
         }
     }
@@ -213,9 +235,24 @@ final class GPUScene {
             let model = self.model(ref)
             for (level, instances) in groups[ref]!.sorted(by: { $0.key < $1.key }) { add(model.levels[level], instances) }
         }
-        add(tube, links.tubes)
-        add(cone, links.arrows)
-        add(particle, links.particles)
+        // Connections are culled like devices: a tube by the sphere around it, a particle by its own.
+        func visible(_ instances: [InstanceData], radius: (InstanceData) -> Float) -> [InstanceData] {
+            instances.filter { i in
+                let c = i.model.transform(SIMD3(0, 0.5, 0))
+                return vp.isVisible(center: SIMD3(c.x, c.y, c.z), radius: radius(i))
+            }
+        }
+        let lengthOf = { (i: InstanceData) -> Float in
+            let m = i.model.m
+            return (m[4] * m[4] + m[5] * m[5] + m[6] * m[6]).squareRoot() / 2 + 0.2
+        }
+        add(tube, visible(links.tubes, radius: lengthOf))
+        add(cone, visible(links.arrows, radius: lengthOf))
+        let particles = visible(links.particles) { _ in SceneStyle.particleRadius * 2 }
+        add(particle, particles)
+        stats.visibleParticles = particles.count
+        lastFrameAnimated = !particles.isEmpty
+        contentChanged = false
 
         glUseProgram(meshProgram.name)
         glUniformMatrix4fv(meshProgram.uniform("uViewProjection"), 1, GLboolean(GL_FALSE), &matrix)
@@ -225,6 +262,21 @@ final class GPUScene {
         stats.drawCalls = draws.count + 1
         try RendererError.checkGL("scene draw")
         return stats
+    }
+
+    /// The latency probe marker: a square of `ProbeMarker.size` pixels in the frame's top-left
+    /// corner, black while the probe counter is even and white while it is odd, drawn over
+    /// everything as a scissored clear (exact colours, every MSAA sample, no shader).
+    func drawProbeMarker(width: Int, height: Int) {
+        let side = min(ProbeMarker.size, width, height)
+        let value: Float = state.probeMarker & 1 == 0 ? 0 : 1
+        glEnable(GLenum(GL_SCISSOR_TEST))
+        // GL rows run bottom-up; the frame's row 0 (its top) is GL's row height - 1.
+        glScissor(0, GLint(height - side), GLsizei(side), GLsizei(side))
+        glColorMask(GLboolean(GL_TRUE), GLboolean(GL_TRUE), GLboolean(GL_TRUE), GLboolean(GL_TRUE))
+        glClearColor(value, value, value, 1)
+        glClear(GLbitfield(GL_COLOR_BUFFER_BIT))
+        glDisable(GLenum(GL_SCISSOR_TEST))
     }
 
     /// The ground quad, drawn without instancing.

@@ -6,6 +6,7 @@ import Logging
 import Renderer
 import SceneLedger
 import ServiceLifecycle
+import Streamer
 import UnixSignals
 
 #if canImport(Glibc)
@@ -27,11 +28,35 @@ struct ServeCommand: AsyncParsableCommand {
     var demo: Int?
     @Option(name: .customLong("max-model-mb"), help: "The largest model upload accepted, in MiB.")
     var maxModelMB: Int = 200
+    @Option(
+        name: .customLong("ice-server"),
+        help: "A STUN or TURN server for WebRTC, as stun:host:port or turn:user:password@host:port (repeatable)."
+    )
+    var iceServers: [String] = []
+    @Option(
+        name: .customLong("ice-address"),
+        help: "Gather WebRTC host candidates on this local address only, such as 127.0.0.1 (repeatable)."
+    )
+    var iceAddresses: [String] = []
+    @Option(name: .customLong("video-fps"), help: "The highest frame rate of a video view.")
+    var videoFPS: Int = 60
 
     func validate() throws {
         guard (1...65_535).contains(port) else { throw ValidationError("--port takes 1 to 65535.") }
         if let demo, !(1...5_000).contains(demo) { throw ValidationError("--demo takes 1 to 5000 devices.") }
         guard (1...2_048).contains(maxModelMB) else { throw ValidationError("--max-model-mb takes 1 to 2048.") }
+        guard (1...120).contains(videoFPS) else { throw ValidationError("--video-fps takes 1 to 120.") }
+        _ = try iceConfiguration()
+    }
+
+    /// `--ice-server` and `--ice-address`, checked.
+    func iceConfiguration() throws -> ICEConfiguration {
+        do {
+            for address in iceAddresses { try ICEConfiguration.checkAddress(address) }
+            return ICEConfiguration(servers: try iceServers.map(ICEConfiguration.parseServer), localAddresses: iceAddresses)
+        } catch {
+            throw ValidationError(error.message + ".")
+        }
     }
 
     func run() async throws {
@@ -62,10 +87,11 @@ struct ServeCommand: AsyncParsableCommand {
             store: session.store, writer: writer, picker: BuiltinModelBVHs().picker,
             holder: "\(ProcessInfo.processInfo.hostName):\(getpid())", logger: logger
         )
+        let streamer = try makeStreamer(logger: logger)
         let app = ScenecastServer.makeApplication(
             host: host, port: port,
             .init(
-                store: session.store, hosts: hosts, demoScene: demoScene,
+                store: session.store, hosts: hosts, streamer: streamer, demoScene: demoScene,
                 database: session.embedded == nil ? "external" : "embedded", maxModelBytes: maxModelMB << 20,
                 logger: logger
             )
@@ -82,7 +108,25 @@ struct ServeCommand: AsyncParsableCommand {
             )
         )
         try await group.run()
+        await streamer?.stopAll()
         Terminal.line("Scenecast stopped.")
+    }
+
+    /// The video streamer, or nil (with a note) when GStreamer or an H.264 encoder is missing.
+    private func makeStreamer(logger: Logger) throws -> Streamer? {
+        do {
+            try GStreamer.initialize()
+        } catch {
+            Terminal.line("Video streaming is off: \(error.message).")
+            return nil
+        }
+        let configuration = StreamerConfiguration(ice: try iceConfiguration(), maxFPS: videoFPS)
+        guard let encoder = configuration.encoder else {
+            Terminal.line("Video streaming is off: no H.264 encoder (x264enc, nvh264enc, vah264enc) is installed.")
+            return nil
+        }
+        logger.info("video streaming on", metadata: ["encoder": "\(encoder.kind.rawValue)", "gstreamer": "\(GStreamer.version)"])
+        return Streamer(configuration: configuration, logger: logger)
     }
 }
 

@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdWebSocket
 import Logging
 import SceneLedger
+import Streamer
 
 /// The HTTP side of `scenecast serve`: `/health`, the `/signal` WebSocket and the web
 /// client's static files.
@@ -11,6 +12,7 @@ enum ScenecastServer {
     struct Dependencies: Sendable {
         let store: LedgerStore
         let hosts: SceneHostManager
+        let streamer: Streamer?
         let demoScene: UUID?
         let database: String
         let maxModelBytes: Int
@@ -32,7 +34,9 @@ enum ScenecastServer {
             try await models.list()
         }
         router.ws("/signal") { inbound, outbound, context in
-            let session = SignalSession(hosts: deps.hosts, demoScene: deps.demoScene, logger: context.logger)
+            let session = SignalSession(
+                hosts: deps.hosts, demoScene: deps.demoScene, streamer: deps.streamer, logger: context.logger
+            )
             try await session.run(inbound: inbound, outbound: outbound)
         }
         return Application(
@@ -58,6 +62,7 @@ enum ScenecastServer {
     static func health(_ deps: Dependencies) async throws -> Response {
         let databaseUp = await deps.store.ping()
         let scenes = await deps.hosts.summary()
+        let streaming = await deps.streamer?.summary()
         let body: JSONValue = [
             "status": .string(databaseUp ? "ok" : "degraded"),
             "database": ["reachable": .bool(databaseUp), "kind": .string(deps.database)],
@@ -70,6 +75,11 @@ enum ScenecastServer {
                 }
             ),
             "demoScene": deps.demoScene.map { .string($0.uuidString.lowercased()) } ?? .null,
+            "streaming": [
+                "encoder": .string(deps.streamer?.encoderName ?? "none"),
+                "views": .number(Double(streaming?.views ?? 0)),
+                "peers": .number(Double(streaming?.peers ?? 0)),
+            ],
         ]
         var response = Response(
             status: databaseUp ? .ok : .serviceUnavailable,

@@ -5,15 +5,19 @@ import Logging
 import NIOCore
 import NIOWebSocket
 import SceneLedger
+import Streamer
 
 /// One `/signal` WebSocket: a join, then commands in and acks, errors and state out.
 ///
 /// The first message must be `join`; after it every message goes to the scene host as a
-/// command, exactly as the data channel's will. Malformed input gets a structured `error`
-/// and the connection stays open.
+/// command, exactly as the data channels' do. A join with `"media":"video"` also starts a
+/// `MediaSession`: the WebSocket then carries `offer`, `answer` and `ice` as well, and the
+/// participant's server messages move to the `commands` data channel once it opens.
+/// Malformed input gets a structured `error` and the connection stays open.
 struct SignalSession {
     let hosts: SceneHostManager
     let demoScene: UUID?
+    let streamer: Streamer?
     let logger: Logger
 
     /// The largest frame accepted; bigger commands are refused with `too_large` by the
@@ -22,8 +26,10 @@ struct SignalSession {
 
     func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
         var messages = inbound.messages(maxSize: SignalSession.maxFrameBytes).makeAsyncIterator()
-        let sink = StreamSink()
+        let socketSink = StreamSink()
+        let sink = RoutedSink(socket: socketSink)
         var joined: (host: SceneHost, session: UUID)?
+        var video: JoinRequest?
 
         // Until a join succeeds, answer directly.
         while joined == nil {
@@ -35,6 +41,7 @@ struct SignalSession {
             case .success(let request):
                 do {
                     joined = try await join(request, sink: sink)
+                    if request.media == "video" { video = request }
                 } catch let error as CommandError {
                     try await send(.error(error), to: outbound)
                 }
@@ -44,15 +51,25 @@ struct SignalSession {
         var log = logger
         log[metadataKey: "session"] = "\(session)"
         log.info("participant joined")
+        var media: MediaSession?
+        if let video {
+            if let streamer {
+                let session = MediaSession(streamer: streamer, host: host, session: session, sink: sink, logger: log)
+                await session.start(role: video.role, width: video.width, height: video.height)
+                media = session
+            } else {
+                socketSink.send(.error(CommandError(SignalMachine.noMedia, "this server does not stream video; join with \"media\":\"none\"")))
+            }
+        }
 
         try await withThrowingTaskGroup(of: Void.self) { group in
             // Outbound: everything the host says to this participant, in order.
             group.addTask {
-                for await event in sink.events {
+                for await event in socketSink.events {
                     switch event {
                     case .message(let bytes):
                         try await outbound.write(.text(String(decoding: bytes, as: UTF8.self)))
-                        sink.delivered()
+                        socketSink.delivered()
                     case .close(let reason):
                         try? await outbound.write(.text(String(decoding: ServerMessage.error(reason).encoded(), as: UTF8.self)))
                         try? await outbound.close(.goingAway, reason: reason.code.rawValue)
@@ -64,20 +81,36 @@ struct SignalSession {
             do {
                 while let message = try await messages.next() {
                     let bytes = SignalSession.bytes(of: message)
-                    if SignalSession.isBye(bytes) { break }
-                    await host.receive(bytes, from: session)
+                    switch SignalMessage.classify(bytes) {
+                    case .success(.bye): break
+                    case .success(.command):
+                        await host.receive(bytes, from: session)
+                        continue
+                    case .success(let signalling):
+                        if let media {
+                            await media.handle(signalling)
+                        } else {
+                            socketSink.send(.error(CommandError(SignalMachine.noMedia, "send answer and ice only after a join with \"media\":\"video\"")))
+                        }
+                        continue
+                    case .failure(let error):
+                        socketSink.send(.error(error))
+                        continue
+                    }
+                    break
                 }
             } catch {
                 log.debug("connection ended", metadata: ["error": "\(error)"])
             }
+            await media?.close()
             await host.leave(session: session)
-            sink.finish()
+            socketSink.finish()
             group.cancelAll()
         }
         log.info("participant left")
     }
 
-    private func join(_ request: JoinRequest, sink: StreamSink) async throws -> (SceneHost, UUID) {
+    private func join(_ request: JoinRequest, sink: RoutedSink) async throws -> (SceneHost, UUID) {
         let sceneID: UUID
         switch request.scene {
         case .id(let id): sceneID = id
@@ -98,7 +131,8 @@ struct SignalSession {
         }
         let joined = try await host.join(
             actor: request.actor ?? UUID(), name: request.name, role: request.role, sink: sink,
-            clientTimeMillis: Int64(Date().timeIntervalSince1970 * 1000)
+            clientTimeMillis: Int64(Date().timeIntervalSince1970 * 1000),
+            iceServers: request.media == "video" ? (streamer?.configuration.ice.browserServers ?? []) : []
         )
         return (host, joined.session)
     }
@@ -112,11 +146,5 @@ struct SignalSession {
         case .text(let text): Array(text.utf8)
         case .binary(let buffer): Array(buffer.readableBytesView)
         }
-    }
-
-    /// `{"type":"bye"}` ends the session.
-    static func isBye(_ bytes: [UInt8]) -> Bool {
-        guard bytes.count < 64, let value = try? JSONValue.parse(bytes) else { return false }
-        return value["type"]?.stringValue == "bye"
     }
 }

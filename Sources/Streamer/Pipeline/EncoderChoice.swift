@@ -1,0 +1,56 @@
+/// Which H.264 encoder a view uses, chosen once at start from the installed plugins:
+/// NVIDIA's `nvh264enc`, VA-API's `vah264enc`, else `x264enc` configured for latency.
+package struct EncoderChoice: Sendable, Equatable {
+    package enum Kind: String, Sendable, CaseIterable {
+        case nvh264enc, vah264enc, x264enc
+    }
+
+    package let kind: Kind
+
+    package init(kind: Kind) { self.kind = kind }
+
+    /// The first encoder whose element exists, in order of preference. `prefer` (from
+    /// configuration or `SCENECAST_ENCODER`) moves one to the front.
+    package static func detect(prefer: Kind? = nil, exists: (String) -> Bool = GStreamer.hasElement) -> EncoderChoice? {
+        var order: [Kind] = [.nvh264enc, .vah264enc, .x264enc]
+        if let prefer { order.removeAll { $0 == prefer }; order.insert(prefer, at: 0) }
+        return order.first { exists($0.rawValue) }.map(EncoderChoice.init(kind:))
+    }
+
+    /// Creates and configures the element for `bitrateKbps` at `fps`.
+    func make(bitrateKbps: Int, fps: Int) throws(StreamerError) -> GstElementRef {
+        let encoder = try GStreamer.make(kind.rawValue, name: "encoder")
+        switch kind {
+        case .x264enc:
+            encoder.set("tune", nick: "zerolatency")
+            encoder.set("speed-preset", nick: "ultrafast")
+            encoder.set("bframes", uint: 0)
+            encoder.set("rc-lookahead", 0)
+            encoder.set("sliced-threads", true)
+            encoder.set("pass", nick: "cbr")
+            encoder.set("bitrate", uint: UInt(bitrateKbps))
+            // About one frame of VBV at 30 fps, in milliseconds.
+            encoder.set("vbv-buf-capacity", uint: 33)
+            encoder.set("key-int-max", uint: UInt(max(fps, 1) * 10))
+            encoder.set("byte-stream", true)
+        case .nvh264enc:
+            encoder.set("preset", nick: "low-latency-hq")
+            encoder.set("rc-mode", nick: "cbr")
+            encoder.set("bitrate", uint: UInt(bitrateKbps))
+            encoder.set("zerolatency", true)
+            encoder.set("bframes", uint: 0)
+            encoder.set("gop-size", max(fps, 1) * 10)
+        case .vah264enc:
+            encoder.set("rate-control", nick: "cbr")
+            encoder.set("bitrate", uint: UInt(bitrateKbps))
+            encoder.set("b-frames", uint: 0)
+            encoder.set("key-int-max", uint: UInt(max(fps, 1) * 10))
+        }
+        return encoder
+    }
+
+    /// Sets the target bitrate while the pipeline plays.
+    func setBitrate(_ encoder: GstElementRef, kbps: Int) {
+        encoder.set("bitrate", uint: UInt(kbps))
+    }
+}

@@ -1,0 +1,176 @@
+import CGStreamer
+package import Logging
+package import Renderer
+import Synchronization
+
+/// One view's media pipeline:
+///
+/// `appsrc` (I420, live, timestamps from the view's monotonic clock) → encoder → caps
+/// (constrained-baseline H.264) → `rtph264pay` (zero-latency aggregation, SPS/PPS with
+/// every keyframe, MTU 1200) → `tee` → one `queue` + `webrtcbin` per peer (`WebRTCPeer`).
+///
+/// Forced keyframes, whether asked for here or by a peer's PLI/FIR (which webrtcbin sends
+/// upstream as a force-key-unit event), pass one pad probe on the encoder's output that
+/// lets through at most one per second (`KeyframeCoalescer`).
+package final class ViewPipeline: @unchecked Sendable {
+    // @unchecked: the element references never change after init; GStreamer serializes
+    // element calls itself; `coalescer` and `bitrate` sit behind Mutexes.
+    package let width: Int
+    package let height: Int
+    package let fps: Int
+    package let encoderChoice: EncoderChoice
+    let pipeline: GstElementRef
+    let appsrc: GstElementRef
+    let encoder: GstElementRef
+    let tee: GstElementRef
+    let logger: Logger
+    let clock: MonotonicClock
+    let coalescer = Mutex(KeyframeCoalescer())
+    private let currentBitrate: Mutex<Int>
+    private var busWatch: BusWatch?
+    private var probeID: gulong = 0
+    private let encoderSource: GstPadRef
+
+    package init(
+        width: Int, height: Int, fps: Int, encoder choice: EncoderChoice, bitrateKbps: Int, clock: MonotonicClock,
+        logger: Logger
+    ) throws(StreamerError) {
+        try GStreamer.initialize()
+        self.width = width
+        self.height = height
+        self.fps = fps
+        self.encoderChoice = choice
+        self.logger = logger
+        self.clock = clock
+        currentBitrate = Mutex(bitrateKbps)
+        pipeline = GstElementRef(sinking: gst_pipeline_new("view")!)
+        appsrc = try GStreamer.make("appsrc", name: "frames")
+        encoder = try choice.make(bitrateKbps: bitrateKbps, fps: fps)
+        let profile = try GStreamer.make("capsfilter", name: "profile")
+        let payloader = try GStreamer.make("rtph264pay", name: "pay")
+        tee = try GStreamer.make("tee", name: "peers")
+
+        let rawCaps = try GStreamer.caps("video/x-raw,format=I420,width=\(width),height=\(height),framerate=\(fps)/1")
+        appsrc.setCaps("caps", rawCaps)
+        gst_caps_unref(rawCaps)
+        appsrc.set("is-live", true)
+        appsrc.set("do-timestamp", false)
+        appsrc.set("format", nick: "time")
+        appsrc.set("block", false)
+        // At most a few frames wait in appsrc; a late encoder drops old frames, never blocks the renderer.
+        appsrc.set("max-buffers", uint64: 3)
+        appsrc.set("leaky-type", nick: "downstream")
+        let h264Caps = try GStreamer.caps("video/x-h264,profile=constrained-baseline,stream-format=byte-stream,alignment=au")
+        profile.setCaps("caps", h264Caps)
+        gst_caps_unref(h264Caps)
+        payloader.set("aggregate-mode", nick: "zero-latency")
+        payloader.set("config-interval", -1)
+        payloader.set("mtu", uint: 1200)
+        payloader.set("pt", uint: 96)
+        tee.set("allow-not-linked", true)
+
+        let chain = [appsrc, encoder, profile, payloader, tee]
+        for element in chain { gst_bin_add(UnsafeMutableRawPointer(pipeline.pointer).assumingMemoryBound(to: GstBin.self), element.pointer) }
+        for (a, b) in zip(chain, chain.dropFirst()) where gst_element_link(a.pointer, b.pointer) == 0 {
+            throw StreamerError(.pipeline, "The view pipeline could not link its elements (\(choice.kind.rawValue))")
+        }
+        guard let source = encoder.staticPad("src") else {
+            throw StreamerError(.pipeline, "The encoder has no src pad")
+        }
+        encoderSource = source
+        installKeyframeProbe()
+    }
+
+    deinit {
+        if probeID != 0 { gst_pad_remove_probe(encoderSource.pointer, probeID) }
+        pipeline.setState(GST_STATE_NULL)
+    }
+
+    var bin: UnsafeMutablePointer<GstBin> {
+        UnsafeMutableRawPointer(pipeline.pointer).assumingMemoryBound(to: GstBin.self)
+    }
+
+    /// Starts the pipeline (PLAYING) and watches its bus on the GLib loop thread.
+    package func start() throws(StreamerError) {
+        let logger = self.logger
+        busWatch = GLibLoop.shared.watch(pipeline) { message in
+            switch message.kind {
+            case .error where message.isPeerScoped:
+                // A peer's data channel or transport failed; the others keep streaming.
+                logger.debug("peer element error", metadata: ["source": "\(message.source)", "error": "\(message.text)"])
+            case .error:
+                logger.error("view pipeline error", metadata: ["source": "\(message.source)", "error": "\(message.text)"])
+            case .warning:
+                logger.debug("view pipeline warning", metadata: ["source": "\(message.source)", "warning": "\(message.text)"])
+            case .eos, .other:
+                break
+            }
+        }
+        guard pipeline.setState(GST_STATE_PLAYING) != GST_STATE_CHANGE_FAILURE else {
+            throw StreamerError(.pipeline, "The view pipeline could not start (\(encoderChoice.kind.rawValue))")
+        }
+    }
+
+    /// Stops the pipeline; later pushes are ignored.
+    package func stop() {
+        pipeline.setState(GST_STATE_NULL)
+        busWatch = nil
+    }
+
+    /// Pushes one I420 frame, timestamped now on the view's clock.
+    package func push(_ frame: Frame) {
+        guard frame.format == .i420, frame.width == width, frame.height == height else { return }
+        let buffer = gst_buffer_new_allocate(nil, gsize(frame.bytes.count), nil)!
+        _ = frame.bytes.withUnsafeBytes { gst_buffer_fill(buffer, 0, $0.baseAddress, gsize($0.count)) }
+        scenecast_buffer_set_pts(buffer, guint64(clock.now()), scenecast_clock_time_none())
+        let appsrc = UnsafeMutableRawPointer(self.appsrc.pointer).assumingMemoryBound(to: GstAppSrc.self)
+        _ = gst_app_src_push_buffer(appsrc, buffer)
+        if coalescer.withLock({ $0.takeDue(at: clock.now()) }) { sendForceKeyUnit() }
+    }
+
+    /// Asks for a keyframe, subject to coalescing (at most one per second).
+    package func requestKeyframe() {
+        sendForceKeyUnit()
+    }
+
+    package var bitrateKbps: Int { currentBitrate.withLock { $0 } }
+
+    /// Sets the encoder's target bitrate while playing.
+    package func setBitrate(kbps: Int) {
+        let changed = currentBitrate.withLock { current -> Bool in
+            defer { current = kbps }
+            return current != kbps
+        }
+        if changed { encoderChoice.setBitrate(encoder, kbps: kbps) }
+    }
+
+    /// Sends an upstream force-key-unit event into the encoder; the probe decides.
+    private func sendForceKeyUnit() {
+        let event = gst_video_event_new_upstream_force_key_unit(scenecast_clock_time_none(), 1, 0)
+        _ = gst_pad_send_event(encoderSource.pointer, event)
+    }
+
+    private func installKeyframeProbe() {
+        let context = Unmanaged.passRetained(CoalescerBox(pipeline: self)).toOpaque()
+        let probe: @convention(c) (UnsafeMutablePointer<GstPad>?, UnsafeMutablePointer<GstPadProbeInfo>?, gpointer?) -> GstPadProbeReturn = {
+            _, info, data in
+            guard let info, let data, let event = scenecast_probe_event(info), gst_video_event_is_force_key_unit(event) != 0,
+                let view = Unmanaged<CoalescerBox>.fromOpaque(data).takeUnretainedValue().pipeline
+            else { return GST_PAD_PROBE_OK }
+            let now = view.clock.now()
+            let decision = view.coalescer.withLock { $0.request(at: now) }
+            return decision == .force ? GST_PAD_PROBE_OK : GST_PAD_PROBE_DROP
+        }
+        let release: @convention(c) (gpointer?) -> Void = { data in
+            if let data { Unmanaged<CoalescerBox>.fromOpaque(data).release() }
+        }
+        probeID = gst_pad_add_probe(encoderSource.pointer, GST_PAD_PROBE_TYPE_EVENT_UPSTREAM, probe, context, release)
+    }
+}
+
+/// Weak hold on the pipeline from the C probe, so the probe never keeps it alive.
+private final class CoalescerBox: @unchecked Sendable {
+    // @unchecked: a weak reference, set once.
+    weak var pipeline: ViewPipeline?
+    init(pipeline: ViewPipeline) { self.pipeline = pipeline }
+}

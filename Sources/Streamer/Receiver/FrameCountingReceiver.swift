@@ -1,0 +1,140 @@
+import CGStreamer
+import Foundation
+package import Logging
+import Synchronization
+
+/// A WebRTC receiver on webrtcbin, for tests and `scenecast bench stream`: it answers the
+/// server's offer, receives the video and counts frames, either decoded (`avdec_h264`,
+/// with the decoded size) or, lighter, as depayloaded H.264 access units without
+/// decoding. It also opens the server's data channels.
+///
+/// Use: feed it the server's `offer` (`applyOffer`) and `ice` (`addCandidate`); send what
+/// comes out of `events` (`answer`, candidates) back over `/signal`.
+package final class FrameCountingReceiver: @unchecked Sendable {
+    // @unchecked: element references are set once; mutable state sits behind Mutexes and
+    // atomics; webrtcbin serializes its signals.
+    package enum Mode: Sendable { case decode, countOnly }
+
+    package enum Event: Sendable {
+        case answer(sdp: String)
+        case candidate(mline: Int, candidate: String)
+        case channelOpen(DataChannelLabel)
+        case message(DataChannelLabel, String)
+        case failed(String)
+    }
+
+    package let mode: Mode
+    package let events: AsyncStream<Event>
+    let continuation: AsyncStream<Event>.Continuation
+    let pipeline: GstElementRef
+    let webrtc: GstElementRef
+    let channels = Mutex<[DataChannelLabel: DataChannelRef]>([:])
+    let branch = Mutex<[GstElementRef]>([])
+    let frames = Atomic<Int>(0)
+    let size = Mutex<(width: Int, height: Int)?>(nil)
+    let marker = Mutex<MarkerReading?>(nil)
+    private var watch: BusWatch?
+
+    /// A receiver gathering candidates on `localAddresses` only (loopback in tests).
+    package init(mode: Mode = .decode, localAddresses: [String] = ["127.0.0.1"], logger: Logger) throws(StreamerError) {
+        try GStreamer.initialize()
+        self.mode = mode
+        (events, continuation) = AsyncStream.makeStream(of: Event.self)
+        pipeline = GstElementRef(sinking: gst_pipeline_new("receiver")!)
+        webrtc = try GStreamer.make("webrtcbin")
+        webrtc.set("bundle-policy", nick: "max-bundle")
+        if let agent = scenecast_get_object(webrtc.raw, "ice-agent") {
+            for address in localAddresses { _ = scenecast_emit_add_local_ip_address(agent, address) }
+            g_object_unref(agent)
+        }
+        gst_bin_add(UnsafeMutableRawPointer(pipeline.pointer).assumingMemoryBound(to: GstBin.self), webrtc.pointer)
+        connectSignals()
+        watch = GLibLoop.shared.watch(pipeline) { message in
+            if message.kind == .error && !message.isPeerScoped {
+                logger.warning("receiver pipeline error", metadata: ["source": "\(message.source)", "error": "\(message.text)"])
+            }
+        }
+        guard pipeline.setState(GST_STATE_PLAYING) != GST_STATE_CHANGE_FAILURE else {
+            throw StreamerError(.pipeline, "The receiver pipeline could not start")
+        }
+    }
+
+    deinit { close() }
+
+    /// Frames received so far (decoded frames, or access units in `countOnly` mode).
+    package var framesReceived: Int { frames.load(ordering: .relaxed) }
+
+    /// The decoded video size (nil before the first decoded frame, or in `countOnly`).
+    package var frameSize: (width: Int, height: Int)? { size.withLock { $0 } }
+
+    /// The probe marker as last decoded: white (luma over 128) or black, and when (on
+    /// `MonotonicClock`-style uptime nanoseconds) it last changed colour. Nil before the
+    /// first decoded frame, or in `countOnly` mode.
+    package var markerReading: MarkerReading? { marker.withLock { $0 } }
+
+    func recordMarker(luma: UInt8) {
+        let white = luma > 128
+        let now = DispatchTime.now().uptimeNanoseconds
+        marker.withLock { reading in
+            if reading?.white != white { reading = MarkerReading(white: white, changedAtNanos: now) }
+        }
+    }
+
+    /// Applies the server's offer and produces an answer (as an `answer` event).
+    package func applyOffer(_ sdp: String) throws(StreamerError) {
+        var message: UnsafeMutablePointer<GstSDPMessage>?
+        guard gst_sdp_message_new_from_text(sdp, &message) == GST_SDP_OK, let message,
+            let offer = gst_webrtc_session_description_new(GST_WEBRTC_SDP_TYPE_OFFER, message)
+        else { throw StreamerError(.negotiation, "The offer's SDP could not be parsed") }
+        let webrtc = self.webrtc
+        let continuation = self.continuation
+        let promise = makePromise { _ in
+            let answered = makePromise { reply in
+                guard let reply, let value = gst_structure_get_value(reply, "answer"), let boxed = g_value_get_boxed(value) else {
+                    continuation.yield(.failed("webrtcbin could not create an answer"))
+                    return
+                }
+                let answer = boxed.assumingMemoryBound(to: GstWebRTCSessionDescription.self)
+                let local = gst_promise_new()
+                scenecast_emit_set_description(webrtc.pointer, "set-local-description", answer, local)
+                gst_promise_unref(local)
+                guard let text = gst_sdp_message_as_text(answer.pointee.sdp) else { return }
+                continuation.yield(.answer(sdp: String(cString: text)))
+                g_free(text)
+            }
+            scenecast_emit_create_answer(webrtc.pointer, answered)
+            gst_promise_unref(answered)
+        }
+        scenecast_emit_set_description(webrtc.pointer, "set-remote-description", offer, promise)
+        gst_promise_unref(promise)
+        gst_webrtc_session_description_free(offer)
+    }
+
+    /// Adds one of the server's ICE candidates.
+    package func addCandidate(mline: Int, candidate: String) {
+        guard !candidate.isEmpty else { return }
+        scenecast_emit_add_ice_candidate(webrtc.pointer, guint(mline), candidate)
+    }
+
+    /// Sends text on one of the server's data channels; false until it is open.
+    @discardableResult
+    package func send(_ text: String, on label: DataChannelLabel) -> Bool {
+        guard let channel = channels.withLock({ $0[label] }) else { return false }
+        return channel.send(text)
+    }
+
+    /// Stops the pipeline; safe to call more than once.
+    package func close() {
+        channels.withLock { $0.removeAll() }
+        pipeline.setState(GST_STATE_NULL)
+        watch = nil
+        continuation.finish()
+    }
+}
+
+/// The colour of the latency probe marker in the decoded video, and when it last flipped.
+package struct MarkerReading: Sendable, Equatable {
+    package var white: Bool
+    /// `DispatchTime.now().uptimeNanoseconds` when the first frame of this colour was decoded.
+    package var changedAtNanos: UInt64
+}

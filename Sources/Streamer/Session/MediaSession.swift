@@ -1,0 +1,95 @@
+package import CommandBus
+package import Foundation
+package import Logging
+package import SceneLedger
+
+/// The video half of one `/signal` session: a peer on a view, driven by `SignalMachine`.
+///
+/// Peer events (offer, candidates, channel state) and the client's `answer`/`ice` go
+/// through the machine; its actions are carried out here. Every data-channel message
+/// goes to the scene host exactly as a WebSocket message does, one at a time, in order.
+package actor MediaSession {
+    let streamer: Streamer
+    let host: SceneHost
+    let session: UUID
+    let sink: RoutedSink
+    let logger: Logger
+    private var machine = SignalMachine()
+    private var attachment: Streamer.Attachment?
+    private var pump: Task<Void, Never>?
+
+    package init(streamer: Streamer, host: SceneHost, session: UUID, sink: RoutedSink, logger: Logger) {
+        self.streamer = streamer
+        self.host = host
+        self.session = session
+        self.sink = sink
+        self.logger = logger
+    }
+
+    /// Attaches a peer to a view and starts negotiating; failures go to the client as `error`.
+    package func start(role: Role, width: Int?, height: Int?) async {
+        let size = SignalMachine.videoSize(width: width, height: height)
+        do {
+            let attachment = try await streamer.attach(
+                host: host, participant: session, role: role, width: size.width, height: size.height
+            )
+            self.attachment = attachment
+            let events = attachment.peer.events
+            pump = Task { await self.consume(events) }
+        } catch {
+            perform(machine.handle(.peerFailed(message: "video is not available: \(error.message)")))
+        }
+    }
+
+    /// A signalling message from the client's WebSocket.
+    package func handle(_ message: SignalMessage) {
+        perform(machine.handle(.client(message)))
+    }
+
+    /// Ends the media session (the WebSocket closed or said `bye`).
+    package func close() async {
+        perform(machine.handle(.client(.bye)))
+        pump?.cancel()
+        if let attachment {
+            await streamer.detach(attachment)
+            self.attachment = nil
+        }
+    }
+
+    private func consume(_ events: AsyncStream<PeerEvent>) async {
+        for await event in events {
+            switch event {
+            case .offer(let sdp): perform(machine.handle(.offerReady(sdp: sdp)))
+            case .candidate(let mline, let candidate):
+                perform(machine.handle(.localCandidate(candidate: candidate, mline: mline)))
+            case .channelOpen(let label): perform(machine.handle(.channelOpened(label)))
+            case .channelClosed(let label): perform(machine.handle(.channelClosed(label)))
+            case .failed(let error): perform(machine.handle(.peerFailed(message: error.message)))
+            case .message(_, let bytes):
+                // The same path as the WebSocket: decoding, roles, dispatch and the ledger.
+                await host.receive(bytes, from: session)
+            }
+        }
+    }
+
+    private func perform(_ actions: [SignalMachine.Action]) {
+        for action in actions {
+            switch action {
+            case .send(let message):
+                sink.socket.send(raw: message.canonicalBytes)
+            case .applyAnswer(let sdp):
+                do { try attachment?.peer.applyAnswer(sdp) } catch {
+                    perform(machine.handle(.peerFailed(message: error.message)))
+                }
+            case .addRemoteCandidate(let candidate, let mline):
+                attachment?.peer.addCandidate(mline: mline, candidate: candidate)
+            case .routeToChannel(let on):
+                sink.route(to: on ? attachment?.peer : nil)
+                if on { logger.debug("server messages now go over the commands channel") }
+            case .closePeer:
+                sink.route(to: nil)
+                attachment?.peer.close()
+            }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package import CommandBus
+package import SceneLedger
+
+/// The WebRTC messages of `/signal`, as the WebSocket carries them.
+///
+/// Client to server: `{"type":"answer","sdp":"..."}`,
+/// `{"type":"ice","candidate":"candidate:...","sdpMLineIndex":0}` (optionally `sdpMid`
+/// and `usernameFragment`; an empty `candidate` ends gathering) and `{"type":"bye"}`.
+/// Server to client: `{"type":"offer","sdp":"..."}` and `ice` in the same shape.
+package enum SignalMessage: Sendable, Equatable {
+    case answer(sdp: String)
+    case ice(candidate: String, mline: Int)
+    case bye
+    /// Anything else: a command, for the scene host.
+    case command
+
+    /// The largest SDP accepted from a client.
+    package static let maxSDPBytes = 64 * 1024
+
+    /// Classifies one client message after the join. Commands are left to the scene
+    /// host's decoder; a malformed `answer` or `ice` gets a structured error.
+    package static func classify(_ bytes: [UInt8]) -> Result<SignalMessage, CommandError> {
+        // Commands are the common case; only parse messages that can be signalling.
+        guard bytes.count <= CommandLimits.maxMessageBytes + maxSDPBytes, let value = try? JSONValue.parse(bytes),
+            let fields = value.objectValue, let type = fields["type"]?.stringValue
+        else { return .success(.command) }
+        switch type {
+        // As before video: a bye is any object with "type":"bye" under 64 bytes.
+        case "bye": return .success(bytes.count < 64 ? .bye : .command)
+        case "answer": return answer(fields)
+        case "ice": return ice(fields)
+        default: return .success(.command)
+        }
+    }
+
+    private static func answer(_ fields: [String: JSONValue]) -> Result<SignalMessage, CommandError> {
+        if let extra = fields.keys.sorted().first(where: { !["type", "sdp"].contains($0) }) {
+            return .failure(CommandError(.unexpectedField, "field \"\(extra)\" is not part of an answer message"))
+        }
+        guard let sdpValue = fields["sdp"] else {
+            return .failure(CommandError(.missingField, "field \"sdp\" is required: the answer's session description"))
+        }
+        guard let sdp = sdpValue.stringValue else {
+            return .failure(CommandError(.wrongType, "field \"sdp\" must be a string"))
+        }
+        guard sdp.hasPrefix("v=0"), sdp.utf8.count <= maxSDPBytes else {
+            return .failure(CommandError(.outOfRange, "field \"sdp\" must be a session description starting with v=0, at most \(maxSDPBytes) bytes"))
+        }
+        return .success(.answer(sdp: sdp))
+    }
+
+    private static func ice(_ fields: [String: JSONValue]) -> Result<SignalMessage, CommandError> {
+        let allowed: Set<String> = ["type", "candidate", "sdpMLineIndex", "sdpMid", "usernameFragment"]
+        if let extra = fields.keys.sorted().first(where: { !allowed.contains($0) }) {
+            return .failure(CommandError(.unexpectedField, "field \"\(extra)\" is not part of an ice message"))
+        }
+        guard let candidateValue = fields["candidate"] else {
+            return .failure(CommandError(.missingField, "field \"candidate\" is required"))
+        }
+        guard let candidate = candidateValue.stringValue else {
+            return .failure(CommandError(.wrongType, "field \"candidate\" must be a string"))
+        }
+        guard candidate.isEmpty || (candidate.hasPrefix("candidate:") && candidate.utf8.count <= 1024) else {
+            return .failure(CommandError(.outOfRange, "field \"candidate\" must start with \"candidate:\" (at most 1024 bytes), or be empty"))
+        }
+        var mline = 0
+        if let value = fields["sdpMLineIndex"] {
+            guard let number = value.doubleValue, number == number.rounded() else {
+                return .failure(CommandError(.wrongType, "field \"sdpMLineIndex\" must be a whole number"))
+            }
+            guard (0...15).contains(number) else {
+                return .failure(CommandError(.outOfRange, "field \"sdpMLineIndex\" must be from 0 to 15"))
+            }
+            mline = Int(number)
+        }
+        return .success(.ice(candidate: candidate, mline: mline))
+    }
+
+    /// `{"type":"offer","sdp":...}`
+    package static func offer(_ sdp: String) -> JSONValue {
+        ["type": "offer", "sdp": .string(sdp)]
+    }
+
+    /// `{"type":"ice","candidate":...,"sdpMLineIndex":n}`
+    package static func candidate(_ candidate: String, mline: Int) -> JSONValue {
+        ["type": "ice", "candidate": .string(candidate), "sdpMLineIndex": .number(Double(mline))]
+    }
+}

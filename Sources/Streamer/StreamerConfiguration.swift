@@ -1,0 +1,33 @@
+/// How `serve` streams video: ICE, frame rates, bitrate bounds and the encoder.
+package struct StreamerConfiguration: Sendable {
+    package var ice: ICEConfiguration
+    /// The cap on a view's frame rate.
+    package var maxFPS: Int
+    package var animationFPS: Int
+    package var keepAliveFPS: Int
+    /// Bitrate bounds at 1280×720, in kbit/s; scaled by pixel count for other sizes.
+    package var minKbps720p: Int
+    package var maxKbps720p: Int
+    /// The encoder, detected at start (nil when no H.264 encoder is installed).
+    package var encoder: EncoderChoice?
+
+    package init(
+        ice: ICEConfiguration = ICEConfiguration(), maxFPS: Int = 60, animationFPS: Int = 30, keepAliveFPS: Int = 2,
+        minKbps720p: Int = 1_000, maxKbps720p: Int = 8_000, encoder: EncoderChoice? = EncoderChoice.detect()
+    ) {
+        self.ice = ice
+        self.maxFPS = maxFPS
+        self.animationFPS = animationFPS
+        self.keepAliveFPS = keepAliveFPS
+        self.minKbps720p = minKbps720p
+        self.maxKbps720p = maxKbps720p
+        self.encoder = encoder
+    }
+
+    /// The bitrate bounds for a view of this size.
+    package func bitrateBounds(width: Int, height: Int) -> ClosedRange<Int> {
+        let scale = Double(width * height) / Double(1280 * 720)
+        let low = max(200, Int(Double(minKbps720p) * scale))
+        return low...max(low, Int(Double(maxKbps720p) * scale))
+    }
+}

@@ -1,0 +1,37 @@
+/// When a view renders its next frame. Pure: times are nanoseconds on the view's clock.
+///
+/// - A change from input renders at once, but never sooner than `1/maxFPS` after the
+///   last frame.
+/// - While the scene animates, frames come every `1/animationFPS`.
+/// - Otherwise a keep-alive frame every `1/keepAliveFPS`, so decoders and congestion
+///   control keep going.
+package struct FramePacer: Sendable, Equatable {
+    package var maxFPS: Int
+    package var animationFPS: Int
+    package var keepAliveFPS: Int
+
+    package init(maxFPS: Int = 60, animationFPS: Int = 30, keepAliveFPS: Int = 2) {
+        self.maxFPS = max(1, maxFPS)
+        self.animationFPS = max(1, min(animationFPS, self.maxFPS))
+        self.keepAliveFPS = max(1, min(keepAliveFPS, self.maxFPS))
+    }
+
+    package var minimumInterval: UInt64 { 1_000_000_000 / UInt64(maxFPS) }
+
+    /// The time of the next frame after one rendered at `lastFrame` (nil: none yet).
+    package func nextFrame(after lastFrame: UInt64?, changed: Bool, animating: Bool) -> UInt64 {
+        guard let lastFrame else { return 0 }
+        let interval: UInt64 =
+            changed ? minimumInterval
+            : animating ? 1_000_000_000 / UInt64(animationFPS)
+            : 1_000_000_000 / UInt64(keepAliveFPS)
+        return lastFrame &+ interval
+    }
+
+    /// Lowers the rate when bandwidth stays low (fps before resolution): the cap becomes
+    /// `fps`, at least the keep-alive rate.
+    package mutating func limit(to fps: Int) {
+        maxFPS = max(keepAliveFPS, fps)
+        animationFPS = min(animationFPS, maxFPS)
+    }
+}

@@ -1,0 +1,104 @@
+package import CommandBus
+package import Foundation
+package import Logging
+package import Renderer
+import SceneLedger
+package import Synchronization
+
+/// One view: a scene drawn through one participant's camera at one size, rendered by its
+/// own `GLContext` and encoded once by its `ViewPipeline` for every peer that watches it.
+///
+/// The render loop runs when the scene changes (capped at the pacer's fps), at the
+/// animation rate while the scene animates, and at a keep-alive rate otherwise.
+package final class StreamView: Sendable {
+    /// The participant whose camera this view shows.
+    package let cameraOwner: UUID
+    package let pipeline: ViewPipeline
+    let pacer: Mutex<FramePacer>
+    let signal = FrameSignal()
+    let pending = Mutex<[LiveChange]>([])
+    /// Frames rendered and pushed to the encoder.
+    package let framesRendered = Atomic<Int>(0)
+    /// Nanoseconds spent rendering plus reading back, summed over `framesRendered`.
+    package let renderNanos = Atomic<Int>(0)
+    private let tasks = Mutex<[Task<Void, Never>]>([])
+    let logger: Logger
+
+    package init(cameraOwner: UUID, pipeline: ViewPipeline, pacer: FramePacer, logger: Logger) {
+        self.cameraOwner = cameraOwner
+        self.pipeline = pipeline
+        self.pacer = Mutex(pacer)
+        var logger = logger
+        logger[metadataKey: "view"] = "\(cameraOwner)"
+        self.logger = logger
+    }
+
+    /// Starts watching `host` and rendering.
+    package func start(host: SceneHost) async {
+        let changes = await host.watchLive()
+        let watch = Task {
+            for await change in changes {
+                self.pending.withLock { $0.append(change) }
+                self.signal.signal()
+            }
+        }
+        let render = Task { await self.renderLoop() }
+        tasks.withLock { $0 = [watch, render] }
+    }
+
+    /// Stops rendering and the pipeline.
+    package func stop() {
+        for task in tasks.withLock({ $0 }) { task.cancel() }
+        signal.signal()
+        pipeline.stop()
+    }
+
+    private func renderLoop() async {
+        let gl: GLContext
+        do {
+            gl = try await GLContext.make(width: pipeline.width, height: pipeline.height, logger: logger)
+        } catch {
+            logger.error("the view's GL context could not start; no video", metadata: ["error": "\(error)"])
+            return
+        }
+        var loop = RenderLoopState()
+        while !Task.isCancelled {
+            loop.take(pending.withLock { list in defer { list.removeAll() }; return list }, owner: cameraOwner)
+            guard loop.projection != nil else {
+                await signal.wait(nanoseconds: 100_000_000)
+                continue
+            }
+            do {
+                try await loop.updateScene(gl, owner: cameraOwner)
+            } catch {
+                logger.error("updating the view's scene failed; no more video", metadata: ["error": "\(error)"])
+                break
+            }
+            let animating = await gl.sceneAnimates
+            let clock = pipeline.clock
+            let now = clock.now()
+            let due = pacer.withLock { $0.nextFrame(after: loop.lastFrameTime, changed: loop.needsDraw, animating: animating) }
+            if now < due {
+                await signal.wait(nanoseconds: due - now)
+                continue
+            }
+            if !loop.needsDraw && !animating, let frame = loop.lastFrame {
+                // Nothing changed: the keep-alive frame is the last one again, not a render.
+                pipeline.push(frame)
+                loop.lastFrameTime = now
+                continue
+            }
+            do {
+                let frame = try await loop.draw(gl, owner: cameraOwner)
+                pipeline.push(frame)
+            } catch {
+                logger.error("rendering the view failed; no more video", metadata: ["error": "\(error)"])
+                break
+            }
+            loop.lastFrameTime = now
+            framesRendered.wrappingAdd(1, ordering: .relaxed)
+            renderNanos.wrappingAdd(Int(clock.now() - now), ordering: .relaxed)
+        }
+        await gl.close()
+    }
+}

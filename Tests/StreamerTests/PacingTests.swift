@@ -1,0 +1,59 @@
+import Testing
+@testable import Streamer
+
+@Suite("Keyframe coalescing, frame pacing and bitrate control")
+struct PacingTests {
+    let second: UInt64 = 1_000_000_000
+
+    @Test("at most one forced keyframe per second; a request that comes too soon is granted when due")
+    func coalescing() {
+        var c = KeyframeCoalescer()
+        let first = c.request(at: 10)
+        let soon = c.request(at: 10 + second / 2)
+        let sooner = c.request(at: 10 + second / 2 + 1)
+        #expect([first, soon, sooner] == [.force, .coalesced, .coalesced])
+        #expect(c.dueAt == 10 + second)
+        let early = c.takeDue(at: 10 + second - 1)
+        #expect(!early)
+        let due = c.takeDue(at: 10 + second)
+        #expect(due)
+        let again = c.takeDue(at: 10 + 3 * second)
+        #expect(!again)
+        let later = c.request(at: 10 + 3 * second)
+        #expect(later == .force)
+        c.keyframeProduced(at: 20 * second)
+        let afterOwn = c.request(at: 20 * second + 1)
+        #expect(afterOwn == .coalesced)
+    }
+
+    @Test("input renders at once but at most at the cap; animation and keep-alive rates otherwise")
+    func pacing() {
+        var p = FramePacer(maxFPS: 50, animationFPS: 25, keepAliveFPS: 2)
+        #expect(p.nextFrame(after: nil, changed: false, animating: false) == 0)
+        #expect(p.nextFrame(after: second, changed: true, animating: false) == second + 20_000_000)
+        #expect(p.nextFrame(after: second, changed: false, animating: true) == second + 40_000_000)
+        #expect(p.nextFrame(after: second, changed: false, animating: false) == second + 500_000_000)
+        p.limit(to: 10)
+        #expect(p.nextFrame(after: 0, changed: true, animating: false) == 100_000_000)
+        #expect(p.nextFrame(after: 0, changed: false, animating: true) == 100_000_000)
+        p.limit(to: 1)
+        #expect(p.maxFPS == 2)
+    }
+
+    @Test("bitrate falls with loss, rises when clean, stays in bounds; fps drops only at the floor")
+    func bitrate() {
+        var b = BitrateController(bounds: 1_000...8_000, maxFPS: 60, startKbps: 4_000)
+        b.update(nil)
+        #expect(b.kbps == 4_000)
+        b.update(ReceiverReport(fractionLost: 0.2, roundTrip: 0.05))
+        #expect(b.kbps == 2_800)
+        #expect(b.fps == 60)
+        for _ in 0..<10 { b.update(ReceiverReport(fractionLost: 0.3, roundTrip: 0.05)) }
+        #expect(b.kbps == 1_000)
+        #expect(b.fps < 60)
+        let lowered = b.fps
+        for _ in 0..<100 { b.update(ReceiverReport(fractionLost: 0, roundTrip: 0.01)) }
+        #expect(b.kbps == 8_000)
+        #expect(b.fps == 60 && lowered >= 15)
+    }
+}
