@@ -129,7 +129,8 @@ let package = Package(
         ),
         .testTarget(
             name: "ReplayTests",
-            dependencies: ["Replay", "SceneLedger", "Renderer", "ScenecastTestSupport"],
+            // The clip test writes through the Streamer's ClipWriter and reads the MP4 back with GStreamer.
+            dependencies: ["Replay", "SceneLedger", "Renderer", "Streamer", "CGStreamer", "ScenecastTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
