@@ -31,7 +31,7 @@ package struct AuditExporter: Sendable {
         progress: @Sendable (Int64) -> Void = { _ in }
     ) async throws(LedgerError) -> Result {
         let writer = try AuditFileWriter(path: path)
-        try writer.append(format.preamble)
+        try await writer.append(format.preamble)
         var scenes: [UUID: AuditManifest.SceneEntry] = [:]
         var order: [UUID] = []
         var sceneCheck: AuditChainChecker?
@@ -67,7 +67,8 @@ package struct AuditExporter: Sendable {
                 scenes[event.sceneID]!.rows += 1
                 scenes[event.sceneID]!.lastVersion = event.version
                 scenes[event.sceneID]!.lastHash = event.hash
-                try writer.withBuffer { format.append(event, to: &$0) }
+                writer.withBuffer { format.append(event, to: &$0) }
+                if writer.isFull { try await writer.flush() }
                 if firstHash == nil { firstHash = event.hash }
                 lastHash = event.hash
                 rows += 1
@@ -78,7 +79,7 @@ package struct AuditExporter: Sendable {
                 throw LedgerError(.query, "Reading the next page of the export failed", underlying: error)
             }
         }
-        let digest = try writer.finish()
+        let digest = try await writer.finish()
 
         // The chain behind every scene touched, as the database holds it now.
         var breaks: [String] = []
@@ -108,8 +109,8 @@ package struct AuditExporter: Sendable {
         manifest.signature = try key.sign(manifest.signedBytes)
         let manifestPath = Self.manifestPath(for: path)
         let manifestWriter = try AuditFileWriter(path: manifestPath)
-        try manifestWriter.append(manifest.fileBytes)
-        _ = try manifestWriter.finish()
+        try await manifestWriter.append(manifest.fileBytes)
+        _ = try await manifestWriter.finish()
         return Result(manifest: manifest, manifestPath: manifestPath, chainBreaks: breaks)
     }
 }

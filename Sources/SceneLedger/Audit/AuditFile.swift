@@ -6,60 +6,6 @@ import Foundation
 import Glibc
 #endif
 
-/// A file written through a 1 MiB buffer, hashing (SHA-256) everything it writes.
-///
-/// Owns its descriptor, which `deinit` closes; used from one task at a time. The digest
-/// runs on a serial queue of its own, one written buffer behind, so hashing and encoding
-/// use both cores.
-final class AuditFileWriter {
-    private let fd: Int32
-    private var buffer: [UInt8] = []
-    private let digest = BackgroundDigest(label: "audit-export-digest")
-    let path: String
-    private(set) var bytesWritten: Int64 = 0
-
-    init(path: String) throws(LedgerError) {
-        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard fd >= 0 else { throw LedgerError(.invalidArgument, "Cannot create \(path) (errno \(errno))") }
-        self.path = path
-        buffer.reserveCapacity(1 << 21)
-    }
-
-    deinit { close(fd) }
-
-    func append(_ bytes: [UInt8]) throws(LedgerError) {
-        buffer.append(contentsOf: bytes)
-        if buffer.count >= 1 << 20 { try flush() }
-    }
-
-    /// Lets a caller encode straight into the buffer.
-    func withBuffer(_ body: (inout [UInt8]) -> Void) throws(LedgerError) {
-        body(&buffer)
-        if buffer.count >= 1 << 20 { try flush() }
-    }
-
-    func flush() throws(LedgerError) {
-        guard !buffer.isEmpty else { return }
-        digest.update(buffer)
-        var offset = 0
-        while offset < buffer.count {
-            let n = buffer[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            guard n > 0 else { throw LedgerError(.invalidArgument, "Cannot write \(path) (errno \(errno)); is the disk full?") }
-            offset += n
-        }
-        bytesWritten += Int64(buffer.count)
-        // A fresh buffer: the digest queue still reads the old one.
-        buffer = []
-        buffer.reserveCapacity(1 << 21)
-    }
-
-    /// Flushes and returns the SHA-256 of everything written.
-    func finish() throws(LedgerError) -> [UInt8] {
-        try flush()
-        return digest.finish()
-    }
-}
-
 /// Reads a file in 4 MiB chunks and hands out its lines, hashing every byte read.
 ///
 /// Owns its descriptor, which `deinit` closes; used from one task at a time. The digest
