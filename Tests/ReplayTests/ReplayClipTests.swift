@@ -43,12 +43,13 @@ struct ReplayClipIntegrationTests {
         let annEvents = f.events.filter { $0.sessionID == f.ann }
         let first = try #require(annEvents.first), last = try #require(annEvents.last)
         let (speed, fps) = (0.25, 60)
+        // 196 wide: GStreamer pads the 98-byte chroma rows to 100, so the plane copy is exercised.
 
         let plan = try await f.withStore { store in
             let clip = try await ReplayClip.prepare(
                 loader: ReplayLoader(store: store), session: f.ann, from: "v\(first.version)", to: "v\(last.version)",
-                speed: speed, fps: fps, width: 160, height: 90, nowMicros: WallClock.nowMicros(), logger: logger)
-            let writer = try ClipWriter(path: path, width: 160, height: 90, fps: fps, logger: logger)
+                speed: speed, fps: fps, width: 196, height: 110, nowMicros: WallClock.nowMicros(), logger: logger)
+            let writer = try ClipWriter(path: path, width: 196, height: 110, fps: fps, logger: logger)
             try await clip.render { frame, index in
                 try await writer.write(frame, ptsNanos: clip.plan.presentationNanos(index), durationNanos: clip.plan.durationNanos(index))
             }
