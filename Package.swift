@@ -129,8 +129,9 @@ let package = Package(
         ),
         .testTarget(
             name: "ReplayTests",
-            // The clip test writes through the Streamer's ClipWriter and reads the MP4 back with GStreamer.
-            dependencies: ["Replay", "SceneLedger", "Renderer", "Streamer", "CGStreamer", "ScenecastTestSupport"],
+            // The clip tests write through the Streamer's ClipWriter, read the MP4 back with
+            // GStreamer and run the real `scenecast replay`.
+            dependencies: ["Replay", "SceneLedger", "Renderer", "Streamer", "CGStreamer", "ScenecastTestSupport", "scenecast"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

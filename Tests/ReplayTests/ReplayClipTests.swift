@@ -2,6 +2,7 @@ import CGStreamer
 import Foundation
 import Logging
 import Replay
+import ScenecastTestSupport
 import SceneLedger
 import Streamer
 import Synchronization
@@ -89,6 +90,38 @@ struct ReplayClipIntegrationTests {
             }
             await #expect { try await prepare("0s", "1h") } throws: { ($0 as? ReplayError)?.code == .outOfRange }
         }
+    }
+
+    @Test("scenecast replay --from --to --out writes the clip; a reversed range, a range outside the session and an unwritable path are one sentence and exit 1")
+    func command() async throws {
+        let f = try await ReplayFixture.make(extraMoves: 6)
+        let folder = try scratchFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let annEvents = f.events.filter { $0.sessionID == f.ann }
+        let first = try #require(annEvents.first), last = try #require(annEvents.last)
+        func replay(_ extra: [String]) throws -> (status: Int32, output: String) {
+            try ServerProcess.run(["replay", "--database", f.db.conninfo, "--session", f.ann.uuidString, "--size", "128x72"] + extra)
+        }
+        let path = folder + "/clip.mp4"
+        let made = try replay(["--from", "v\(first.version)", "--to", "v\(last.version)", "--speed", "0.25", "--fps", "24", "--out", path])
+        #expect(made.status == 0, "\(made.output)")
+        #expect(made.output.contains("wrote \(path)"))
+        let decoded = try MP4ReadBack.decode(path)
+        let seconds = Double(last.recordedAtMicros - first.recordedAtMicros) / 1e6 / 0.25
+        #expect(decoded.frames == max(1, Int((seconds * 24).rounded(.up))))
+
+        for (extra, phrase) in [
+            (["--from", "v\(last.version)", "--to", "v\(first.version)"], "must come after"),
+            (["--from", "v\(first.version)", "--to", "v\(last.version + 100)"], "outside the session"),
+        ] {
+            let failed = try replay(extra + ["--out", folder + "/bad.mp4"])
+            #expect(failed.status == 1)
+            #expect(failed.output.contains(phrase), "\(failed.output)")
+            #expect(!FileManager.default.fileExists(atPath: folder + "/bad.mp4"))
+        }
+        let unwritable = try replay(["--from", "v\(first.version)", "--to", "v\(last.version)", "--out", folder + "/missing/clip.mp4"])
+        #expect(unwritable.status == 1)
+        #expect(unwritable.output.contains("Cannot write"), "\(unwritable.output)")
     }
 
     @Test("an unwritable path fails when the writer starts")
