@@ -128,6 +128,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "ReplayTests",
+            // The clip tests write through the Streamer's ClipWriter, read the MP4 back with
+            // GStreamer and run the real `scenecast replay`.
+            dependencies: ["Replay", "SceneLedger", "Renderer", "Streamer", "CGStreamer", "ScenecastTestSupport", "scenecast"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "CommandBusTests",
             dependencies: ["CommandBus", "SceneLedger", "ScenecastTestSupport"],
             swiftSettings: swiftSettings

@@ -30,6 +30,7 @@ struct Scenecast: AsyncParsableCommand {
             """,
         subcommands: [
             ServeCommand.self, MigrateCommand.self, ScenesCommand.self, VerifyCommand.self, RenderCommand.self,
+            ReplayCommand.self, AuditCommand.self, EraseCommand.self,
             BenchCommand.self,
             DatabaseCommand.self,
         ]
