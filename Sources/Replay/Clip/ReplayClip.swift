@@ -15,13 +15,13 @@ package struct ReplayClip: Sendable {
     package let height: Int
     private let logger: Logger
 
-    /// Resolves FROM and TO (`ReplayTime` text) in the session; both must lie inside it.
+    /// Resolves FROM and TO (TIME text, see `SceneTimeSpec`) in the session; both must lie inside it.
     package static func prepare(
         loader: ReplayLoader, session id: UUID, from: String, to: String, speed: Double, fps: Int,
         width: Int, height: Int, nowMicros: Int64, logger: Logger
     ) async throws(ReplayError) -> ReplayClip {
-        let fromTime = try ReplayTime.parse(from)
-        let toTime = try ReplayTime.parse(to)
+        let fromTime = try SceneTimeSpec.replayTime(from)
+        let toTime = try SceneTimeSpec.replayTime(to)
         let session = try await loader.session(id)
         let span = SessionSpan(session, nowMicros: nowMicros)
         let start = try await micros(of: span.resolve(fromTime, text: from), scene: session.sceneID, loader: loader)

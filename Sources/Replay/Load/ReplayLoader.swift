@@ -32,9 +32,9 @@ package struct ReplayLoader: Sendable {
         return found
     }
 
-    /// Resolves TIME (`ReplayTime` text) in the session and loads the state there.
+    /// Resolves TIME (TIME text, see `SceneTimeSpec`) in the session and loads the state there.
     package func moment(session id: UUID, at text: String, nowMicros: Int64) async throws(ReplayError) -> Moment {
-        let time = try ReplayTime.parse(text)
+        let time = try SceneTimeSpec.replayTime(text)
         let session = try await session(id)
         let span = SessionSpan(session, nowMicros: nowMicros)
         let target = try span.resolve(time, text: text)

@@ -28,14 +28,14 @@ package struct SessionSpan: Sendable, Equatable {
     }
 
     /// Resolves a parsed TIME against this span; a time or version outside it is an error.
-    package func resolve(_ time: ReplayTime, text: String) throws(ReplayError) -> ReplayTarget {
+    package func resolve(_ time: SceneTimeSpec, text: String) throws(ReplayError) -> ReplayTarget {
         switch time {
         case .version(let v):
             guard (firstVersion...lastVersion).contains(v) else {
                 throw ReplayError(.outOfRange, "\(text) is outside the session, which spans versions \(firstVersion) to \(lastVersion)")
             }
             return .version(v)
-        case .absolute(let micros):
+        case .instant(let micros):
             guard (startMicros...endMicros).contains(micros) else {
                 throw ReplayError(
                     .outOfRange,

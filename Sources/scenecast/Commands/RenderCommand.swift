@@ -26,7 +26,7 @@ struct RenderCommand: AsyncParsableCommand {
         _ = try Self.parseSize(size)
         if let camera { _ = try Self.parseCamera(camera) }
         if let at {
-            do throws(RendererError) { _ = try SceneTimeSpec.parse(at) } catch { throw ValidationError("--at: \(error.message).") }
+            guard SceneTimeSpec.parse(at) != nil else { throw ValidationError("--at: \"\(at)\" is not a time: use \(SceneTimeSpec.formats).") }
             if demo != nil { throw ValidationError("--at needs --scene: a demo plant has no history.") }
         }
     }
@@ -108,8 +108,9 @@ struct RenderCommand: AsyncParsableCommand {
 
     /// The scene at `--at`, or one sentence saying why that moment is not in it.
     static func state(of id: UUID, at text: String, store: LedgerStore) async throws -> SceneState {
-        let spec: SceneTimeSpec
-        do throws(RendererError) { spec = try SceneTimeSpec.parse(text) } catch { throw CLIError("--at: \(error.message).") }
+        guard let spec = SceneTimeSpec.parse(text) else {
+            throw CLIError("--at: \"\(text)\" is not a time: use \(SceneTimeSpec.formats).")
+        }
         let scene = id.uuidString.lowercased()
         let head = try await store.headVersion(of: id)
         guard head > 0, let first = try await store.events(scene: id, afterVersion: 0, limit: 1).first,

@@ -12,7 +12,7 @@ extension ReplayCommand {
         let (width, height) = try RenderCommand.parseSize(size)
         // Parse both times before touching the database, so a typo fails at once.
         for text in [from, to] {
-            do { _ = try ReplayTime.parse(text) } catch { throw CLIError(error.message + ".") }
+            do { _ = try SceneTimeSpec.replayTime(text) } catch { throw CLIError(error.message + ".") }
         }
         try Self.checkWritable(out)
         let db = try await database.open(logger: logger)

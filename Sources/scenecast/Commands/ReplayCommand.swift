@@ -54,7 +54,7 @@ struct ReplayCommand: AsyncParsableCommand {
             }
         }
         // Parse TIME before touching the database, so a typo fails at once.
-        do { _ = try ReplayTime.parse(at) } catch { throw CLIError(error.message + ".") }
+        do { _ = try SceneTimeSpec.replayTime(at) } catch { throw CLIError(error.message + ".") }
         let db = try await database.open(logger: logger)
         do {
             let loader = ReplayLoader(store: db.store)
