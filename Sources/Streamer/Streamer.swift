@@ -57,11 +57,15 @@ package actor Streamer {
         if views[key] == nil {
             let bounds = configuration.bitrateBounds(width: width, height: height)
             let start = (bounds.lowerBound + bounds.upperBound) / 2
-            let pipeline = try ViewPipeline(
-                width: width, height: height, fps: configuration.maxFPS, encoder: encoder, bitrateKbps: start,
-                clock: MonotonicClock(), logger: logger
-            )
-            try pipeline.start()
+            let (fps, logger) = (configuration.maxFPS, self.logger)
+            let pipeline = try await GStreamerControl.run { () throws(StreamerError) in
+                let pipeline = try ViewPipeline(
+                    width: width, height: height, fps: fps, encoder: encoder, bitrateKbps: start, clock: MonotonicClock(),
+                    logger: logger
+                )
+                try pipeline.start()
+                return pipeline
+            }
             let pacer = FramePacer(
                 maxFPS: configuration.maxFPS, animationFPS: configuration.animationFPS, keepAliveFPS: configuration.keepAliveFPS
             )
@@ -72,7 +76,10 @@ package actor Streamer {
             logger.info("view started", metadata: ["size": "\(width)x\(height)", "encoder": "\(encoder.kind.rawValue)"])
         }
         let view = views[key]!.view
-        let peer = try WebRTCPeer(view: view.pipeline, ice: configuration.ice, logger: logger)
+        let (ice, logger) = (configuration.ice, self.logger)
+        let peer = try await GStreamerControl.run { () throws(StreamerError) in
+            try WebRTCPeer(view: view.pipeline, ice: ice, logger: logger)
+        }
         views[key]!.peers[ObjectIdentifier(peer)] = peer
         views[key]!.bitrate.update(peers: Array(views[key]!.peers.values))
         return Attachment(peer: peer, view: view, key: key)
@@ -80,12 +87,14 @@ package actor Streamer {
 
     /// Removes a peer; the view stops with its last peer.
     package func detach(_ attachment: Attachment) {
-        attachment.peer.close()
+        let peer = attachment.peer
+        GStreamerControl.async { peer.close() }
         guard var entry = views[attachment.key] else { return }
         entry.peers.removeValue(forKey: ObjectIdentifier(attachment.peer))
         if entry.peers.isEmpty {
             entry.bitrate.stop()
-            entry.view.stop()
+            let view = entry.view
+            GStreamerControl.async { view.stop() }
             views.removeValue(forKey: attachment.key)
             logger.info("view stopped")
         } else {
@@ -100,12 +109,15 @@ package actor Streamer {
     }
 
     /// Stops every view (at shutdown).
-    package func stopAll() {
-        for entry in views.values {
-            for peer in entry.peers.values { peer.close() }
-            entry.bitrate.stop()
-            entry.view.stop()
-        }
+    package func stopAll() async {
+        let entries = Array(views.values)
         views.removeAll()
+        for entry in entries { entry.bitrate.stop() }
+        _ = try? await GStreamerControl.run {
+            for entry in entries {
+                for peer in entry.peers.values { peer.close() }
+                entry.view.stop()
+            }
+        }
     }
 }

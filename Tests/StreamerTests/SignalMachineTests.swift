@@ -3,6 +3,9 @@ import SceneLedger
 import Testing
 @testable import Streamer
 
+/// The video part of a browser's answer that keeps H.264.
+let h264Answer = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\na=rtpmap:96 H264/90000\r\na=recvonly\r\n"
+
 @Suite("Signalling state machine")
 struct SignalMachineTests {
     @Test("the offer goes out with the candidates gathered before it, in order")
@@ -25,8 +28,8 @@ struct SignalMachineTests {
         var machine = SignalMachine()
         _ = machine.handle(.offerReady(sdp: "v=0"))
         #expect(machine.handle(.client(.ice(candidate: "candidate:a", mline: 0))).isEmpty)
-        #expect(machine.handle(.client(.answer(sdp: "v=0 answer"))) == [
-            .applyAnswer(sdp: "v=0 answer"), .addRemoteCandidate(candidate: "candidate:a", mline: 0),
+        #expect(machine.handle(.client(.answer(sdp: h264Answer))) == [
+            .applyAnswer(sdp: h264Answer), .addRemoteCandidate(candidate: "candidate:a", mline: 0),
         ])
         #expect(machine.state == .connected)
         #expect(machine.handle(.client(.ice(candidate: "candidate:b", mline: 0))) == [.addRemoteCandidate(candidate: "candidate:b", mline: 0)])
@@ -42,11 +45,27 @@ struct SignalMachineTests {
         #expect(message["code"]?.stringValue == "negotiation_failed")
         #expect(machine.state == .offering)
         _ = machine.handle(.offerReady(sdp: "v=0"))
-        _ = machine.handle(.client(.answer(sdp: "v=0")))
-        let twice = machine.handle(.client(.answer(sdp: "v=0")))
+        _ = machine.handle(.client(.answer(sdp: h264Answer)))
+        let twice = machine.handle(.client(.answer(sdp: h264Answer)))
         guard case .send(let again) = twice.first else { Issue.record("expected an error message"); return }
         #expect(again["code"]?.stringValue == "negotiation_failed")
         #expect(machine.state == .connected)
+    }
+
+    @Test("an answer that drops H.264 (or the video) is refused and closes the peer")
+    func answerWithoutH264() {
+        #expect(SignalMachine.acceptsH264(h264Answer))
+        let vp8 = "v=0\r\nm=video 9 UDP/TLS/RTP/SAVPF 97\r\na=rtpmap:97 VP8/90000\r\nm=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\n"
+        let rejected = "v=0\r\nm=video 0 UDP/TLS/RTP/SAVPF 96\r\na=rtpmap:96 H264/90000\r\n"
+        #expect(!SignalMachine.acceptsH264(vp8))
+        #expect(!SignalMachine.acceptsH264(rejected))
+        var machine = SignalMachine()
+        _ = machine.handle(.offerReady(sdp: "v=0"))
+        let actions = machine.handle(.client(.answer(sdp: vp8)))
+        #expect(actions.last == .closePeer)
+        guard case .send(let error) = actions.first else { Issue.record("expected an error message"); return }
+        #expect(error["code"]?.stringValue == "negotiation_failed")
+        #expect(machine.state == .closed)
     }
 
     @Test("the commands channel decides where server messages go")

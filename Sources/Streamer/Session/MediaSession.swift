@@ -88,7 +88,7 @@ package actor MediaSession {
                 if on { logger.debug("server messages now go over the commands channel") }
             case .closePeer:
                 sink.route(to: nil)
-                attachment?.peer.close()
+                if let peer = attachment?.peer { GStreamerControl.async { peer.close() } }
             }
         }
     }

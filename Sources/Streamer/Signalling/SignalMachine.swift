@@ -85,6 +85,13 @@ package struct SignalMachine: Sendable {
                 let why = state == .offering ? "no offer has been sent yet" : "an answer was already applied"
                 return [.send(Self.error(Self.negotiationFailed, "unexpected answer: \(why)"))]
             }
+            guard Self.acceptsH264(sdp) else {
+                state = .closed
+                return [
+                    .send(Self.error(Self.negotiationFailed, "the answer accepts no H.264 video; this server streams H.264 only (VP8 is not offered yet)")),
+                    .routeToChannel(false), .closePeer,
+                ]
+            }
             state = .connected
             var actions: [Action] = [.applyAnswer(sdp: sdp)]
             actions += remoteCandidates.map { .addRemoteCandidate(candidate: $0.0, mline: $0.1) }
@@ -100,6 +107,15 @@ package struct SignalMachine: Sendable {
         case .command:
             return []
         }
+    }
+
+    /// True when the answer's video section is active (a non-zero port) and keeps H.264.
+    package static func acceptsH264(_ sdp: String) -> Bool {
+        let lines = sdp.split(whereSeparator: \.isNewline)
+        guard let start = lines.firstIndex(where: { $0.hasPrefix("m=video ") }) else { return false }
+        if lines[start].split(separator: " ").dropFirst().first == "0" { return false }
+        let section = lines[(start + 1)...].prefix { !$0.hasPrefix("m=") }
+        return section.contains { $0.hasPrefix("a=rtpmap:") && $0.uppercased().contains(" H264/90000") }
     }
 
     /// An `error` message with `"ref":null`.
