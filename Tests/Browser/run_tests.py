@@ -161,9 +161,8 @@ def main():
             base = server.url
         else:
             parser.error("give --url, or --scenecast and --database")
-        # The driver's view comes out about 720x568: within H.264 level 3.1 at 60 fps, the level
-        # the server offers (profile-level-id 42e01f).
-        driver = launch(1100, 640)
+        # A driver's page big enough for a view near 1280x720 at 60 fps (H.264 level 5.1).
+        driver = launch(1600, 900)
         observer = launch(1024, 700)
         pages = [driver, observer]
         for page in pages:

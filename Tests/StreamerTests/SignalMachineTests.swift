@@ -96,5 +96,8 @@ struct SignalMachineTests {
         #expect(SignalMachine.videoSize(width: 4000, height: 1000) == (1920, 480))
         #expect(SignalMachine.videoSize(width: 641, height: 361) == (640, 360))
         #expect(SignalMachine.videoSize(width: 16, height: 17) == (16, 16))
+        // Widths that are not a multiple of 8 would need padded I420 rows.
+        #expect(SignalMachine.videoSize(width: 900, height: 757) == (896, 756))
+        #expect(SignalMachine.videoSize(width: 1366, height: 768) == (1360, 768))
     }
 }

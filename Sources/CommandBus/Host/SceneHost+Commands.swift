@@ -131,7 +131,6 @@ extension SceneHost {
         for (i, event) in events.enumerated() {
             live.apply(event, version: expected + Int64(i) + 1, recordedAtMicros: recordedAt)
         }
-        publish(.events(events, firstVersion: expected + 1, recordedAtMicros: recordedAt))
         let update = ServerMessage.stateUpdate(
             ref: sender == nil ? nil : commandID, version: live.version, events: events, state: live, names: sessionNames
         )
@@ -173,6 +172,7 @@ extension SceneHost {
                 for (i, event) in commit.events.enumerated() {
                     committed.apply(event, version: result.firstVersion + Int64(i), recordedAtMicros: result.recordedAtMicros)
                 }
+                publish(.events(commit.events, firstVersion: result.firstVersion, recordedAtMicros: result.recordedAtMicros))
                 if committed.snapshotDue { writeSnapshot() }
             } else if result.lastVersion > committed.state.version {
                 // The committed projection missed versions: it cannot be patched, only reloaded.
@@ -250,7 +250,7 @@ extension SceneHost {
                 clientTimeMillis: Int64(Date().timeIntervalSince1970 * 1000)
             )
         }
-        publish(.state(live))
+        publish(.state(committed.state))
         let names = sessionNames
         for session in sessions.values { session.sink.send(.stateFull(live, names: names)) }
     }

@@ -45,7 +45,7 @@ package actor SceneHost: Service {
     var knownAssets: Set<String> = []
     var stopped = false
     /// Streams of the live state's changes (the streamer's views), by watcher id.
-    var watchers: [UUID: AsyncStream<LiveChange>.Continuation] = [:]
+    var watchers: [UUID: AsyncStream<CommittedChange>.Continuation] = [:]
     let commits: AsyncStream<Commit>
     let commitSink: AsyncStream<Commit>.Continuation
 

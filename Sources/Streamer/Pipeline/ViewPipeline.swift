@@ -62,7 +62,10 @@ package final class ViewPipeline: @unchecked Sendable {
         // At most a few frames wait in appsrc; a late encoder drops old frames, never blocks the renderer.
         appsrc.set("max-buffers", uint64: 3)
         appsrc.set("leaky-type", nick: "downstream")
-        let h264Caps = try GStreamer.caps("video/x-h264,profile=constrained-baseline,stream-format=byte-stream,alignment=au")
+        // Level 5.1 covers every view size up to 1920×1080 at 60 fps; the encoder writes it
+        // into the SPS, so the stream matches the level the offer names (42e033).
+        let h264Caps = try GStreamer.caps(
+            "video/x-h264,profile=constrained-baseline,level=(string)5.1,stream-format=byte-stream,alignment=au")
         profile.setCaps("caps", h264Caps)
         gst_caps_unref(h264Caps)
         payloader.set("aggregate-mode", nick: "zero-latency")

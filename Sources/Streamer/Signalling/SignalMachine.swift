@@ -124,14 +124,16 @@ package struct SignalMachine: Sendable {
     }
 
     /// The video size for a join: the requested size (default 1280×720), scaled down to
-    /// fit 1920×1080 with its aspect kept, rounded down to even numbers, at least 16.
+    /// fit 1920×1080 with its aspect kept, at least 16×16, the width rounded down to a
+    /// multiple of 8 and the height to an even number: an I420 frame of that size has no
+    /// row padding in GStreamer's layout (rows of a multiple of 4 bytes), so the renderer's
+    /// tightly packed planes are exactly what `appsrc` expects.
     package static func videoSize(width: Int?, height: Int?) -> (width: Int, height: Int) {
         var w = Double(width ?? 1280)
         var h = Double(height ?? 720)
         let scale = min(1, 1920 / w, 1080 / h)
         w *= scale
         h *= scale
-        func even(_ v: Double) -> Int { max(16, Int(v.rounded(.down)) & ~1) }
-        return (even(w), even(h))
+        return (max(16, Int(w.rounded(.down)) & ~7), max(16, Int(h.rounded(.down)) & ~1))
     }
 }

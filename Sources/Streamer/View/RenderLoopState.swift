@@ -18,7 +18,7 @@ struct RenderLoopState {
     var lastFrame: Frame?
 
     /// Folds the live changes in.
-    mutating func take(_ changes: [LiveChange], owner: UUID) {
+    mutating func take(_ changes: [CommittedChange], owner: UUID) {
         for change in changes {
             hasNewChanges = true
             switch change {

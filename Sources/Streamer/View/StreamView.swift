@@ -16,7 +16,7 @@ package final class StreamView: Sendable {
     package let pipeline: ViewPipeline
     let pacer: Mutex<FramePacer>
     let signal = FrameSignal()
-    let pending = Mutex<[LiveChange]>([])
+    let pending = Mutex<[CommittedChange]>([])
     /// Frames rendered and pushed to the encoder.
     package let framesRendered = Atomic<Int>(0)
     /// Nanoseconds spent rendering plus reading back, summed over `framesRendered`.
@@ -35,7 +35,7 @@ package final class StreamView: Sendable {
 
     /// Starts watching `host` and rendering.
     package func start(host: SceneHost) async {
-        let changes = await host.watchLive()
+        let changes = await host.watchCommitted()
         let watch = Task {
             for await change in changes {
                 self.pending.withLock { $0.append(change) }

@@ -145,7 +145,7 @@ package final class WebRTCPeer: @unchecked Sendable {
         defer { g_object_unref(transceiver) }
         scenecast_set_from_string(transceiver, "direction", "sendonly")
         if let caps = try? GStreamer.caps(
-            "application/x-rtp,media=video,encoding-name=H264,payload=96,clock-rate=90000,packetization-mode=(string)1,profile-level-id=(string)42e01f"
+            "application/x-rtp,media=video,encoding-name=H264,payload=96,clock-rate=90000,packetization-mode=(string)1,profile-level-id=(string)42e033"
         ) {
             scenecast_set_pointer(transceiver, "codec-preferences", UnsafeMutableRawPointer(caps))
             gst_caps_unref(caps)
