@@ -88,12 +88,13 @@ struct ServeCommand: AsyncParsableCommand {
             holder: "\(ProcessInfo.processInfo.hostName):\(getpid())", logger: logger
         )
         let streamer = try makeStreamer(logger: logger)
+        let renderer = await RendererProbe.run(logger: logger)
         let app = ScenecastServer.makeApplication(
             host: host, port: port,
             .init(
                 store: session.store, hosts: hosts, streamer: streamer, demoScene: demoScene,
                 database: session.embedded == nil ? "external" : "embedded", maxModelBytes: maxModelMB << 20,
-                logger: logger
+                renderer: renderer, logger: logger
             )
         )
         let url = "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)/"

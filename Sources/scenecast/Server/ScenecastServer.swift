@@ -16,7 +16,11 @@ enum ScenecastServer {
         let demoScene: UUID?
         let database: String
         let maxModelBytes: Int
+        /// What a GL context runs on here (EGL platform, renderer), or why none starts.
+        let renderer: RendererProbe
         let logger: Logger
+        /// Clients' connection-quality reports, summarized in `/health`.
+        let metrics = ClientMetricsBoard()
     }
 
     static func makeApplication(host: String, port: Int, _ deps: Dependencies) -> some ApplicationProtocol {
@@ -32,6 +36,9 @@ enum ScenecastServer {
         }
         router.get("/api/models") { _, _ -> Response in
             try await models.list()
+        }
+        router.post("/api/metrics") { request, _ -> Response in
+            try await receiveMetrics(request, deps)
         }
         router.ws("/signal") { inbound, outbound, context in
             let session = SignalSession(
@@ -59,10 +66,30 @@ enum ScenecastServer {
         return Bundle.module.url(forResource: "Public", withExtension: nil)?.path ?? "Public"
     }
 
+    /// `POST /api/metrics`: a client's quality report, kept for `/health`. 204, or a
+    /// structured error (400, 413) naming the field at fault.
+    static func receiveMetrics(_ request: Request, _ deps: Dependencies) async throws -> Response {
+        var bytes: [UInt8] = []
+        for try await buffer in request.body {
+            bytes += buffer.readableBytesView
+            guard bytes.count <= ClientMetricsReport.maxBytes else { break }
+        }
+        switch ClientMetricsReport.decode(bytes) {
+        case .success(let report):
+            deps.metrics.record(report, nowMicros: WallClock.nowMicros())
+            return Response(status: .noContent)
+        case .failure(let rejection):
+            return ModelUpload.error(
+                rejection.code == "too_large" ? .contentTooLarge : .badRequest, code: rejection.code, rejection.message)
+        }
+    }
+
     static func health(_ deps: Dependencies) async throws -> Response {
         let databaseUp = await deps.store.ping()
         let scenes = await deps.hosts.summary()
         let streaming = await deps.streamer?.summary()
+        let clients = deps.metrics.summary(nowMicros: WallClock.nowMicros())
+        func figure(_ value: Double?) -> JSONValue { value.map { .number(($0 * 10).rounded() / 10) } ?? .null }
         let body: JSONValue = [
             "status": .string(databaseUp ? "ok" : "degraded"),
             "database": ["reachable": .bool(databaseUp), "kind": .string(deps.database)],
@@ -74,11 +101,17 @@ enum ScenecastServer {
                     ]
                 }
             ),
+            "renderer": deps.renderer.json,
             "demoScene": deps.demoScene.map { .string($0.uuidString.lowercased()) } ?? .null,
             "streaming": [
                 "encoder": .string(deps.streamer?.encoderName ?? "none"),
                 "views": .number(Double(streaming?.views ?? 0)),
                 "peers": .number(Double(streaming?.peers ?? 0)),
+            ],
+            "clients": [
+                "reporting": .number(Double(clients.clients)), "minFps": figure(clients.minFps),
+                "maxRttMs": figure(clients.maxRttMs), "maxLossPercent": figure(clients.maxLossPercent),
+                "worstLatencyP50Ms": figure(clients.worstLatencyP50Ms),
             ],
         ]
         var response = Response(
