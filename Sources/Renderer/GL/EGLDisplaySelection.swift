@@ -17,8 +17,7 @@ struct EGLDisplaySelection {
     /// Chooses a display. `platform` forces one kind; nil picks by what exists.
     static func choose(platform forced: GLInfo.Platform?, logger: Logger) throws(RendererError) -> EGLDisplaySelection {
         let client = extensions(of: nil)
-        let devices = client.contains("EGL_EXT_platform_device") && client.contains("EGL_EXT_device_enumeration")
-            ? enumerateDevices() : []
+        let devices = canEnumerateDevices(clientExtensions: client) ? enumerateDevices() : []
         let nvidia = devices.first { $0.extensions.contains("EGL_NV_device_cuda") }
         let surfaceless = client.contains("EGL_MESA_platform_surfaceless")
         logger.debug("EGL client extensions probed", metadata: [
@@ -49,6 +48,14 @@ struct EGLDisplaySelection {
         }
         let wanted = forced.map { "the \($0.rawValue) platform" } ?? "a device or the surfaceless platform"
         throw RendererError(.noDisplay, "No EGL display is available through \(wanted)", underlying: lastError)
+    }
+
+    /// Devices can be listed and opened: `EGL_EXT_platform_device` plus either
+    /// `EGL_EXT_device_enumeration` (as Mesa names it) or `EGL_EXT_device_base`, which
+    /// includes enumeration and query (NVIDIA's driver names only the latter).
+    static func canEnumerateDevices(clientExtensions client: Set<Substring>) -> Bool {
+        client.contains("EGL_EXT_platform_device")
+            && (client.contains("EGL_EXT_device_enumeration") || client.contains("EGL_EXT_device_base"))
     }
 
     private struct Device {
