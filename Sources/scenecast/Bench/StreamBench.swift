@@ -132,8 +132,9 @@ struct StreamBench {
         )
         if let browser = results.first(where: { $0["kind"]?.stringValue == "browser" }) {
             Terminal.line(
-                "browser share: jitter buffer \(ms(number(browser, "jitter_buffer_ms"))) ms, decode \(ms(number(browser, "decode_ms"))) ms per frame "
-                    + "(\(browser["decoder"]?.stringValue ?? "unknown decoder"))"
+                "browser share (getStats means): jitter buffer \(ms(number(browser, "jitter_buffer_ms"))) ms, "
+                    + "decode \(ms(number(browser, "decode_ms"))) ms per frame"
+                    + ((browser["decoder"]?.stringValue).map { $0.isEmpty ? "" : " (\($0))" } ?? "")
             )
         }
         Terminal.line("session start (WebSocket open to first displayed frame), median of page loads: \(ms(number(first, "ms"))) ms")
