@@ -128,6 +128,9 @@ def main():
         if "error" in summary or not summary["count"]:
             raise CheckFailed(f"the latency tester measured nothing: {summary}")
         emit("latency", p50=summary["p50"], p95=summary["p95"], p99=summary["p99"], count=summary["count"], lost=summary["lost"])
+        # Where the browser's share goes (getStats, means since the stream began).
+        q = page.js("return window.scenecast.quality;") or {}
+        emit("browser", jitter_buffer_ms=q.get("jitterBufferMs"), decode_ms=q.get("decodeMs"), decoder=q.get("decoder"))
 
         progress(f"orbit: {args.orbit_seconds:g} s of continuous camera motion")
         page.js(ORBIT)

@@ -29,15 +29,19 @@ struct PacingTests {
         #expect(afterOwn == .coalesced)
     }
 
-    @Test("input renders at once but at most at the cap; animation and keep-alive rates otherwise")
+    @Test("a change renders at once, change frames at most at the cap, never held back by an animation tick; animation and keep-alive rates otherwise")
     func pacing() {
         var p = FramePacer(maxFPS: 50, animationFPS: 25, keepAliveFPS: 2)
         #expect(p.nextFrame(after: nil, changed: false, animating: false) == 0)
-        #expect(p.nextFrame(after: second, changed: true, animating: false) == second + 20_000_000)
+        #expect(p.nextFrame(after: second, changed: true, animating: false) == 0)
+        #expect(p.nextFrame(after: second, lastChangeFrame: second, changed: true, animating: false) == second + 20_000_000)
+        // An animation tick just drawn does not hold a change back; the last change frame does.
+        #expect(p.nextFrame(after: second + 5_000_000, lastChangeFrame: second - 30_000_000, changed: true, animating: true) == second - 10_000_000)
+        #expect(p.nextFrame(after: second + 5_000_000, lastChangeFrame: second, changed: true, animating: true) == second + 20_000_000)
         #expect(p.nextFrame(after: second, changed: false, animating: true) == second + 40_000_000)
         #expect(p.nextFrame(after: second, changed: false, animating: false) == second + 500_000_000)
         p.limit(to: 10)
-        #expect(p.nextFrame(after: 0, changed: true, animating: false) == 100_000_000)
+        #expect(p.nextFrame(after: 0, lastChangeFrame: 0, changed: true, animating: false) == 100_000_000)
         #expect(p.nextFrame(after: 0, changed: false, animating: true) == 100_000_000)
         p.limit(to: 1)
         #expect(p.maxFPS == 2)

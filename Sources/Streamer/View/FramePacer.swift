@@ -1,7 +1,9 @@
 /// When a view renders its next frame. Pure: times are nanoseconds on the view's clock.
 ///
-/// - A change from input renders at once, but never sooner than `1/maxFPS` after the
-///   last frame.
+/// - A change (input, another participant's edit) renders at once, never sooner than
+///   `1/maxFPS` after the last frame drawn for a change; animation and keep-alive frames
+///   never hold it back, so a committed input reaches the encoder without waiting for
+///   the next tick.
 /// - While the scene animates, frames come every `1/animationFPS`.
 /// - Otherwise a keep-alive frame every `1/keepAliveFPS`, so decoders and congestion
 ///   control keep going.
@@ -18,13 +20,20 @@ package struct FramePacer: Sendable, Equatable {
 
     package var minimumInterval: UInt64 { 1_000_000_000 / UInt64(maxFPS) }
 
-    /// The time of the next frame after one rendered at `lastFrame` (nil: none yet).
-    package func nextFrame(after lastFrame: UInt64?, changed: Bool, animating: Bool) -> UInt64 {
+    /// The time of the next frame after one rendered at `lastFrame` (nil: none yet);
+    /// `lastChangeFrame` is when the last frame drawn for a change was (nil: none yet).
+    ///
+    /// Change frames are spaced by `1/maxFPS` among themselves; an animation frame comes
+    /// only after a whole animation interval without any frame. So under continuous input
+    /// the rate is `maxFPS`, and an animated scene never delays a change by up to one
+    /// interval.
+    package func nextFrame(after lastFrame: UInt64?, lastChangeFrame: UInt64? = nil, changed: Bool, animating: Bool) -> UInt64 {
         guard let lastFrame else { return 0 }
-        let interval: UInt64 =
-            changed ? minimumInterval
-            : animating ? 1_000_000_000 / UInt64(animationFPS)
-            : 1_000_000_000 / UInt64(keepAliveFPS)
+        if changed {
+            guard let lastChangeFrame else { return 0 }
+            return lastChangeFrame &+ minimumInterval
+        }
+        let interval: UInt64 = animating ? 1_000_000_000 / UInt64(animationFPS) : 1_000_000_000 / UInt64(keepAliveFPS)
         return lastFrame &+ interval
     }
 

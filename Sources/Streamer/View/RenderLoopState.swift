@@ -15,6 +15,8 @@ struct RenderLoopState {
     var needsDraw = true
     var camera = Camera.default
     var lastFrameTime: UInt64?
+    /// When the last frame drawn because the view changed was started.
+    var lastChangeFrameTime: UInt64?
     var lastFrame: Frame?
 
     /// Folds the live changes in.

@@ -77,7 +77,9 @@ package final class StreamView: Sendable {
             let animating = await gl.sceneAnimates
             let clock = pipeline.clock
             let now = clock.now()
-            let due = pacer.withLock { $0.nextFrame(after: loop.lastFrameTime, changed: loop.needsDraw, animating: animating) }
+            let due = pacer.withLock {
+                $0.nextFrame(after: loop.lastFrameTime, lastChangeFrame: loop.lastChangeFrameTime, changed: loop.needsDraw, animating: animating)
+            }
             if now < due {
                 await signal.wait(nanoseconds: due - now)
                 continue
@@ -88,6 +90,7 @@ package final class StreamView: Sendable {
                 loop.lastFrameTime = now
                 continue
             }
+            if loop.needsDraw { loop.lastChangeFrameTime = now }
             do {
                 let frame = try await loop.draw(gl, owner: cameraOwner)
                 pipeline.push(frame)

@@ -130,6 +130,13 @@ struct StreamBench {
             "input-to-photon over \(Int(number(latency, "count"))) probes (\(Int(number(latency, "lost"))) lost): "
                 + "p50 \(ms(number(latency, "p50"))) ms, p95 \(ms(number(latency, "p95"))) ms, p99 \(ms(number(latency, "p99"))) ms"
         )
+        if let browser = results.first(where: { $0["kind"]?.stringValue == "browser" }) {
+            Terminal.line(
+                "browser share (getStats means): jitter buffer \(ms(number(browser, "jitter_buffer_ms"))) ms, "
+                    + "decode \(ms(number(browser, "decode_ms"))) ms per frame"
+                    + ((browser["decoder"]?.stringValue).map { $0.isEmpty ? "" : " (\($0))" } ?? "")
+            )
+        }
         Terminal.line("session start (WebSocket open to first displayed frame), median of page loads: \(ms(number(first, "ms"))) ms")
         Terminal.line("orbit: \(Format.fixed(number(orbit, "fps"), 1)) fps decoded; server CPU per view: \(Format.fixed(number(cpu, "percent_per_view"), 0))% of one core")
         Terminal.line(
