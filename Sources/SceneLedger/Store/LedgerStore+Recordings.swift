@@ -1,3 +1,4 @@
+import Crypto
 package import Foundation
 
 /// One indexed recording segment: a closed segment file, or a recording a write error stopped.
@@ -87,5 +88,27 @@ extension LedgerStore {
             sha256: r.isNull(i, 9) ? nil : r.string(i, 9), error: r.isNull(i, 10) ? nil : r.string(i, 10),
             createdAtMicros: r.timestampMicros(i, 11)
         )
+    }
+}
+
+extension RecordingSegment {
+    /// The size and lowercase hex SHA-256 of the file at `path`, read in 1 MiB chunks.
+    package static func digest(path: String) throws(LedgerError) -> (bytes: Int64, sha256: String) {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw LedgerError(.invalidArgument, "Cannot read the recording segment \(path)")
+        }
+        defer { try? handle.close() }
+        var hasher = SHA256()
+        var size: Int64 = 0
+        while true {
+            let chunk: Data
+            do { chunk = try handle.read(upToCount: 1 << 20) ?? Data() } catch {
+                throw LedgerError(.invalidArgument, "Reading the recording segment \(path) failed", underlying: error)
+            }
+            if chunk.isEmpty { break }
+            hasher.update(data: chunk)
+            size += Int64(chunk.count)
+        }
+        return (size, Hex.encode(hasher.finalize()))
     }
 }
