@@ -103,6 +103,27 @@ struct RecordingEndToEndTests {
         #expect(await server.stop() == 0)
     }
 
+    @Test("serve --record --record-format mkv: a view records from its start; its last segment is indexed when the view stops")
+    func alwaysOnMatroska() async throws {
+        let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("rec-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dataDir) }
+        let (server, client, view, _) = try await start(dataDir, extra: ["--record", "--record-format", "mkv", "--record-segment-seconds", "1"])
+        let views = try JSONValue.parse(try HTTP.get(port: server.port, path: "/api/views").body)
+        #expect(views["views"]?.arrayValue?.first?["recording"] == .bool(true))
+        let before = client.receiver.framesReceived
+        #expect(await VideoClient.eventually { client.receiver.framesReceived >= before + 4 })
+        await client.close()
+        #expect(await VideoClient.eventually { ((try? recordings(server.port)) ?? []).contains { $0["status"]?.stringValue == "complete" } })
+        let segment = try #require(try recordings(server.port).first { $0["status"]?.stringValue == "complete" }, "log: \(server.log)")
+        #expect(segment["view"]?.stringValue == view)
+        let path = try #require(segment["path"]?.stringValue)
+        #expect(path.hasSuffix(".mkv"))
+        #expect(try MP4ReadBack.decode(path, demuxer: "matroskademux").frames > 0)
+        let download = try HTTP.exchange(port: server.port, method: "GET", path: "/api/recordings/\(Int(segment["id"]?.doubleValue ?? 0))")
+        #expect(download.status == 200 && download.head.lowercased().contains("content-type: video/x-matroska"))
+        #expect(await server.stop() == 0)
+    }
+
     @Test("without a configured admin token the control routes answer 403 admin_disabled")
     func noTokenConfigured() async throws {
         let db = try await TestDatabase.make()
