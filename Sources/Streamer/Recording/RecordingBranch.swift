@@ -41,14 +41,11 @@ package final class RecordingBranch: @unchecked Sendable {
     private let segmentNanos: UInt64
     private let onEvent: @Sendable (RecordingEvent) -> Void
     private let logger: Logger
-    private let state = Mutex(State())
+    private let state: Mutex<State>
     private var probeID: gulong = 0
 
     struct State {
-        var feeding = true
-        var waitingForKeyframe = true
-        var base: UInt64?
-        var lastKeyframe: UInt64 = 0
+        var gate: RecordingGate
         var segmentPath: String?
         var segmentStart: Int64 = 0
         var probeRemoved = false
@@ -63,6 +60,7 @@ package final class RecordingBranch: @unchecked Sendable {
         self.directory = directory
         self.format = format
         self.segmentNanos = UInt64(max(1, segmentSeconds)) * 1_000_000_000
+        state = Mutex(State(gate: RecordingGate(segmentNanos: segmentNanos)))
         self.onEvent = onEvent
         self.logger = logger
         do {
@@ -123,8 +121,7 @@ package final class RecordingBranch: @unchecked Sendable {
 
     /// Stops feeding and finishes the current segment (EOS); the bus thread indexes it.
     package func stop() {
-        let wasFeeding = state.withLock { s in defer { s.feeding = false }; return s.feeding }
-        guard wasFeeding else { return }
+        guard state.withLock({ $0.gate.close() }) else { return }
         removeProbe()
         let source = UnsafeMutableRawPointer(appsrc.pointer).assumingMemoryBound(to: GstAppSrc.self)
         _ = gst_app_src_end_of_stream(source)
@@ -132,26 +129,10 @@ package final class RecordingBranch: @unchecked Sendable {
 
     /// Called on the view's streaming thread for each encoded access unit.
     fileprivate func forward(_ buffer: UnsafeMutablePointer<GstBuffer>) {
-        let delta = scenecast_buffer_is_delta(buffer) != 0
         let pts = UInt64(scenecast_buffer_pts(buffer))
-        enum Step { case skip, push(UInt64), pushAndAsk(UInt64) }
-        let step = state.withLock { s -> Step in
-            guard s.feeding, !(s.waitingForKeyframe && delta) else { return .skip }
-            s.waitingForKeyframe = false
-            let base = s.base ?? pts
-            s.base = base
-            if !delta { s.lastKeyframe = pts; return .push(base) }
-            // splitmuxsink cuts on keyframes: ask for one when a segment is due.
-            return pts &- s.lastKeyframe >= segmentNanos ? .pushAndAsk(base) : .push(base)
-        }
-        let base: UInt64
-        switch step {
-        case .skip: return
-        case .push(let b): base = b
-        case .pushAndAsk(let b):
-            base = b
-            view.requestKeyframe()
-        }
+        let action = state.withLock { $0.gate.take(pts: pts, isDelta: scenecast_buffer_is_delta(buffer) != 0) }
+        guard case .record(let base, let askKeyframe) = action else { return }
+        if askKeyframe { view.requestKeyframe() }
         guard let copy = gst_buffer_copy(buffer) else { return }
         scenecast_buffer_rebase(copy, guint64(base))
         let source = UnsafeMutableRawPointer(appsrc.pointer).assumingMemoryBound(to: GstAppSrc.self)
@@ -192,7 +173,7 @@ package final class RecordingBranch: @unchecked Sendable {
                 fragment(message)
             case GST_MESSAGE_ERROR:
                 let text = BusMessage(message).text
-                state.withLock { $0.feeding = false }
+                _ = state.withLock { $0.gate.close() }
                 removeProbe()
                 pipeline.setState(GST_STATE_NULL)
                 let (path, start) = state.withLock { ($0.segmentPath ?? directory, $0.segmentStart) }
