@@ -99,6 +99,9 @@ struct RecordingEndToEndTests {
         let after = client.receiver.framesReceived
         #expect(await VideoClient.eventually { client.receiver.framesReceived >= after + 4 }, "log: \(server.log)")
         #expect(server.log.contains("recording stopped by a write error"))
+        let views = try JSONValue.parse(try HTTP.get(port: server.port, path: "/api/views").body)
+        #expect(views["views"]?.arrayValue?.first?["recording"] == .bool(false))
+        #expect(try control(server.port, "stop", view: view).status == 409)
         await client.close()
         #expect(await server.stop() == 0)
     }

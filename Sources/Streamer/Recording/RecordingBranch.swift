@@ -119,6 +119,9 @@ package final class RecordingBranch: @unchecked Sendable {
         pipeline.setState(GST_STATE_NULL)
     }
 
+    /// False once stopped, or once a write error ended the recording.
+    package var isActive: Bool { state.withLock { $0.gate.open } }
+
     /// Stops feeding and finishes the current segment (EOS); the bus thread indexes it.
     package func stop() {
         guard state.withLock({ $0.gate.close() }) else { return }

@@ -29,7 +29,7 @@ extension Streamer {
     /// Stops recording the view `id`; its current segment is closed and indexed.
     package func stopRecording(view id: String) throws(StreamerError) -> ViewInfo {
         let key = try viewKey(id)
-        guard let branch = views[key]?.recording else {
+        guard let branch = views[key]?.recording, branch.isActive else {
             throw StreamerError(.recording, "The view \(id) is not recording; start it with POST /api/recordings/start?view=\(id)")
         }
         views[key]?.recording = nil
@@ -41,7 +41,7 @@ extension Streamer {
         guard let settings = recording else {
             throw StreamerError(.recording, "Recording is off; start serve with --record or --admin-token to record views")
         }
-        guard let entry = views[key], entry.recording == nil else { return }
+        guard let entry = views[key], entry.recording?.isActive != true else { return }
         let (view, logger) = (entry.view.pipeline, self.logger)
         let id = key.cameraOwner.uuidString.lowercased()
         let scene = key.scene
@@ -73,7 +73,7 @@ extension Streamer {
     private func info(_ key: ViewKey, _ entry: ViewEntry) -> ViewInfo {
         ViewInfo(
             id: key.cameraOwner.uuidString.lowercased(), scene: key.scene, width: entry.view.pipeline.width,
-            height: entry.view.pipeline.height, peers: entry.peers.count, recording: entry.recording != nil
+            height: entry.view.pipeline.height, peers: entry.peers.count, recording: entry.recording?.isActive == true
         )
     }
 }
