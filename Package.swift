@@ -108,7 +108,7 @@ let package = Package(
         // Shared by the test targets: real databases and a real server process.
         .target(
             name: "ScenecastTestSupport",
-            dependencies: ["SceneLedger", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["SceneLedger", "CGStreamer", .product(name: "Logging", package: "swift-log")],
             path: "Tests/Support",
             swiftSettings: swiftSettings
         ),

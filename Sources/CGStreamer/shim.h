@@ -134,6 +134,13 @@ static inline GstElement *scenecast_as_element(gpointer object) {
 static inline const GstStructure *scenecast_value_structure(const GValue *value) {
     return G_VALUE_HOLDS(value, GST_TYPE_STRUCTURE) ? gst_value_get_structure(value) : NULL;
 }
+/* The buffer's PTS (GST_CLOCK_TIME_NONE when unset). */
+static inline guint64 scenecast_buffer_pts(GstBuffer *buffer) { return GST_BUFFER_PTS(buffer); }
+/* Moves the buffer's PTS and DTS (where set) back by `offset`, clamping at zero. */
+static inline void scenecast_buffer_rebase(GstBuffer *buffer, guint64 offset) {
+    if (GST_BUFFER_PTS_IS_VALID(buffer)) GST_BUFFER_PTS(buffer) = GST_BUFFER_PTS(buffer) > offset ? GST_BUFFER_PTS(buffer) - offset : 0;
+    if (GST_BUFFER_DTS_IS_VALID(buffer)) GST_BUFFER_DTS(buffer) = GST_BUFFER_DTS(buffer) > offset ? GST_BUFFER_DTS(buffer) - offset : 0;
+}
 static inline guint64 scenecast_clock_time_none(void) { return GST_CLOCK_TIME_NONE; }
 static inline guint64 scenecast_second(void) { return GST_SECOND; }
 

@@ -12,7 +12,9 @@ package import SceneLedger
 package actor Streamer {
     package nonisolated let configuration: StreamerConfiguration
     let logger: Logger
-    private var views: [ViewKey: ViewEntry] = [:]
+    var views: [ViewKey: ViewEntry] = [:]
+    /// Where and how views are recorded; nil: recording is off.
+    package nonisolated let recording: RecordingSettings?
 
     struct ViewKey: Hashable {
         var scene: UUID
@@ -23,6 +25,7 @@ package actor Streamer {
         var view: StreamView
         var peers: [ObjectIdentifier: WebRTCPeer]
         var bitrate: BitrateTask
+        var recording: RecordingBranch?
     }
 
     /// One peer on one view; hand it back to `detach`.
@@ -32,8 +35,9 @@ package actor Streamer {
         let key: ViewKey
     }
 
-    package init(configuration: StreamerConfiguration, logger: Logger) {
+    package init(configuration: StreamerConfiguration, recording: RecordingSettings? = nil, logger: Logger) {
         self.configuration = configuration
+        self.recording = recording
         self.logger = logger
     }
 
@@ -74,6 +78,7 @@ package actor Streamer {
             let bitrate = BitrateTask(view: view, bounds: bounds, maxFPS: configuration.maxFPS, logger: logger)
             views[key] = ViewEntry(view: view, peers: [:], bitrate: bitrate)
             logger.info("view started", metadata: ["size": "\(width)x\(height)", "encoder": "\(encoder.kind.rawValue)"])
+            if recording?.always == true { _ = try? await startRecording(key) }
         }
         let view = views[key]!.view
         let (ice, logger) = (configuration.ice, self.logger)
@@ -93,8 +98,11 @@ package actor Streamer {
         entry.peers.removeValue(forKey: ObjectIdentifier(attachment.peer))
         if entry.peers.isEmpty {
             entry.bitrate.stop()
-            let view = entry.view
-            GStreamerControl.async { view.stop() }
+            let (view, recorder) = (entry.view, entry.recording)
+            GStreamerControl.async {
+                recorder?.stop()
+                view.stop()
+            }
             views.removeValue(forKey: attachment.key)
             logger.info("view stopped")
         } else {
@@ -116,6 +124,7 @@ package actor Streamer {
         _ = try? await GStreamerControl.run {
             for entry in entries {
                 for peer in entry.peers.values { peer.close() }
+                entry.recording?.stop()
                 entry.view.stop()
             }
         }

@@ -17,7 +17,7 @@ SCENECAST_APT_PACKAGES=(
     libgstreamer-plugins-base1.0-dev
     libgstreamer-plugins-bad1.0-dev     # webrtcbin's gstreamer-webrtc-1.0 and gstreamer-sdp-1.0
     gstreamer1.0-plugins-base           # appsrc, videoconvert
-    gstreamer1.0-plugins-good           # rtph264pay, rtpvp8pay, vp8enc, mp4mux, matroskamux
+    gstreamer1.0-plugins-good           # rtph264pay, rtpvp8pay, vp8enc, mp4mux, matroskamux, splitmuxsink
     gstreamer1.0-plugins-bad            # webrtcbin, rtpgccbwe, sctp data channels
     gstreamer1.0-plugins-ugly           # x264enc
     gstreamer1.0-nice                   # libnice ICE for webrtcbin

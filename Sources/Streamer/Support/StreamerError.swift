@@ -22,6 +22,10 @@ package struct StreamerError: Error, CustomStringConvertible, Sendable {
         package static let configuration = Code("configuration")
         /// The stream or pipeline is closed.
         package static let closed = Code("closed")
+        /// No view has the id asked for.
+        package static let unknownView = Code("unknown_view")
+        /// Recording is not configured, or the view is not recording.
+        package static let recording = Code("recording")
     }
 
     package var code: Code

@@ -40,12 +40,27 @@ struct ServeCommand: AsyncParsableCommand {
     var iceAddresses: [String] = []
     @Option(name: .customLong("video-fps"), help: "The highest frame rate of a video view.")
     var videoFPS: Int = 60
+    @Flag(help: "Record every view's video into <data-dir>/recordings, indexed in the ledger's database.")
+    var record = false
+    @Option(name: .customLong("record-format"), help: "The container of recorded segments: mp4 or mkv.")
+    var recordFormat: String = "mp4"
+    @Option(name: .customLong("record-segment-seconds"), help: "The length of one recorded segment file, in seconds.")
+    var recordSegmentSeconds: Int = 60
+    @Option(
+        name: .customLong("admin-token"),
+        help: "The bearer token for admin routes (recording start/stop). Default: $SCENECAST_ADMIN_TOKEN; none: those routes answer 403."
+    )
+    var adminToken: String?
 
     func validate() throws {
         guard (1...65_535).contains(port) else { throw ValidationError("--port takes 1 to 65535.") }
         if let demo, !(1...5_000).contains(demo) { throw ValidationError("--demo takes 1 to 5000 devices.") }
         guard (1...2_048).contains(maxModelMB) else { throw ValidationError("--max-model-mb takes 1 to 2048.") }
         guard (1...120).contains(videoFPS) else { throw ValidationError("--video-fps takes 1 to 120.") }
+        guard RecordingFormat(rawValue: recordFormat) != nil else { throw ValidationError("--record-format takes mp4 or mkv.") }
+        guard (1...3_600).contains(recordSegmentSeconds) else {
+            throw ValidationError("--record-segment-seconds takes 1 to 3600.")
+        }
         _ = try iceConfiguration()
     }
 
@@ -87,14 +102,20 @@ struct ServeCommand: AsyncParsableCommand {
             store: session.store, writer: writer, picker: BuiltinModelBVHs().picker,
             holder: "\(ProcessInfo.processInfo.hostName):\(getpid())", logger: logger
         )
-        let streamer = try makeStreamer(logger: logger)
+        let token = adminToken ?? ProcessInfo.processInfo.environment["SCENECAST_ADMIN_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        let recording = RecordingSettings(
+            directory: URL(fileURLWithPath: database.dataDirectory).appendingPathComponent("recordings").path,
+            format: RecordingFormat(rawValue: recordFormat) ?? .mp4, segmentSeconds: recordSegmentSeconds, always: record,
+            store: session.store
+        )
+        let streamer = try makeStreamer(recording: record || token != nil ? recording : nil, logger: logger)
         let renderer = await RendererProbe.run(logger: logger)
         let app = ScenecastServer.makeApplication(
             host: host, port: port,
             .init(
                 store: session.store, hosts: hosts, streamer: streamer, demoScene: demoScene,
                 database: session.embedded == nil ? "external" : "embedded", maxModelBytes: maxModelMB << 20,
-                renderer: renderer, logger: logger
+                renderer: renderer, logger: logger, adminToken: token
             )
         )
         let url = "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)/"
@@ -114,7 +135,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     /// The video streamer, or nil (with a note) when GStreamer or an H.264 encoder is missing.
-    private func makeStreamer(logger: Logger) throws -> Streamer? {
+    private func makeStreamer(recording: RecordingSettings?, logger: Logger) throws -> Streamer? {
         do {
             try GStreamer.initialize()
         } catch {
@@ -127,7 +148,8 @@ struct ServeCommand: AsyncParsableCommand {
             return nil
         }
         logger.info("video streaming on", metadata: ["encoder": "\(encoder.kind.rawValue)", "gstreamer": "\(GStreamer.version)"])
-        return Streamer(configuration: configuration, logger: logger)
+        if let recording { logger.info("recording on", metadata: ["directory": "\(recording.directory)", "always": "\(recording.always)"]) }
+        return Streamer(configuration: configuration, recording: recording, logger: logger)
     }
 }
 

@@ -19,6 +19,8 @@ enum ScenecastServer {
         /// What a GL context runs on here (EGL platform, renderer), or why none starts.
         let renderer: RendererProbe
         let logger: Logger
+        /// The admin token for recording control; nil: the control routes answer 403.
+        var adminToken: String? = nil
         /// Clients' connection-quality reports, summarized in `/health`.
         let metrics = ClientMetricsBoard()
     }
@@ -40,6 +42,8 @@ enum ScenecastServer {
         router.post("/api/metrics") { request, _ -> Response in
             try await receiveMetrics(request, deps)
         }
+        RecordingRoutes(store: deps.store, streamer: deps.streamer, adminToken: deps.adminToken, logger: deps.logger)
+            .register(on: router)
         router.ws("/signal") { inbound, outbound, context in
             let session = SignalSession(
                 hosts: deps.hosts, demoScene: deps.demoScene, streamer: deps.streamer, logger: context.logger

@@ -1,0 +1,20 @@
+package import SceneLedger
+
+/// How `serve` records views: where segments go, their container and length, whether every
+/// view records from its start (`--record`), and the store that indexes the segments.
+package struct RecordingSettings: Sendable {
+    /// `<data-dir>/recordings`; a view's segments go under `<scene>/<view>/`.
+    package var directory: String
+    package var format: RecordingFormat
+    package var segmentSeconds: Int
+    package var always: Bool
+    package var store: LedgerStore
+
+    package init(directory: String, format: RecordingFormat = .mp4, segmentSeconds: Int = 60, always: Bool, store: LedgerStore) {
+        self.directory = directory
+        self.format = format
+        self.segmentSeconds = segmentSeconds
+        self.always = always
+        self.store = store
+    }
+}
