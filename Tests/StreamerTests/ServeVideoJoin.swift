@@ -4,12 +4,17 @@ import Logging
 import NIOWebSocket
 import SceneLedger
 import ScenecastTestSupport
+import Synchronization
 @testable import Streamer
 
 /// A webrtcbin receiver joined to a real `scenecast serve` over `/signal` with
 /// `"media":"video"`, as a browser would be; `close()` says bye and stops it.
 final class ServeVideoJoin: Sendable {
     let receiver: FrameCountingReceiver
+    /// Every message the server sent over the WebSocket, in order.
+    let signalled = MessageLog()
+    /// Every message the server sent over a data channel, in order.
+    let channelled = MessageLog()
     private let outbox: AsyncStream<String>.Continuation
     private let tasks: [Task<Void, Never>]
 
@@ -19,6 +24,8 @@ final class ServeVideoJoin: Sendable {
         let (stream, outbox) = AsyncStream.makeStream(of: String.self)
         self.outbox = outbox
         outbox.yield(join)
+        let signalled = self.signalled
+        let channelled = self.channelled
         let connection = Task {
             _ = try? await WebSocketClient.connect(
                 url: "ws://127.0.0.1:\(port)/signal", configuration: .init(maxFrameSize: 1 << 22), logger: testLogger
@@ -30,6 +37,7 @@ final class ServeVideoJoin: Sendable {
                     }
                     for try await message in inbound.messages(maxSize: 1 << 22) {
                         guard case .text(let text) = message, let value = try? JSONValue.parse(text) else { continue }
+                        signalled.append(value)
                         switch value["type"]?.stringValue {
                         case "offer": try receiver.applyOffer(value["sdp"]?.stringValue ?? "")
                         case "ice":
@@ -50,12 +58,19 @@ final class ServeVideoJoin: Sendable {
                     outbox.yield(
                         JSONValue.object(["type": "ice", "candidate": .string(candidate), "sdpMLineIndex": .number(Double(mline))])
                             .canonicalString)
-                case .message, .channelOpen, .failed: break
+                case .message(_, let text): if let value = try? JSONValue.parse(text) { channelled.append(value) }
+                case .channelOpen, .failed: break
                 }
             }
         }
         tasks = [connection, pump]
     }
+
+    /// The types of the WebSocket messages so far.
+    var signalledTypes: [String] { signalled.messages.compactMap { $0["type"]?.stringValue } }
+
+    /// The first WebSocket message of `type`.
+    func firstSignalled(_ type: String) -> JSONValue? { signalled.messages.first { $0["type"]?.stringValue == type } }
 
     func close() async {
         outbox.yield(#"{"type":"bye"}"#)
@@ -64,4 +79,13 @@ final class ServeVideoJoin: Sendable {
         receiver.close()
         tasks[1].cancel()
     }
+}
+
+/// Messages received, appended from the connection's tasks and read by the test.
+final class MessageLog: Sendable {
+    private let storage = Mutex<[JSONValue]>([])
+
+    func append(_ message: JSONValue) { storage.withLock { $0.append(message) } }
+
+    var messages: [JSONValue] { storage.withLock { $0 } }
 }
