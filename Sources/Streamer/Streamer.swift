@@ -74,7 +74,7 @@ package actor Streamer {
                 maxFPS: configuration.maxFPS, animationFPS: configuration.animationFPS, keepAliveFPS: configuration.keepAliveFPS
             )
             let view = StreamView(cameraOwner: owner, pipeline: pipeline, pacer: pacer, logger: logger)
-            await view.start(host: host)
+            await view.start(source: host)
             let bitrate = BitrateTask(view: view, bounds: bounds, maxFPS: configuration.maxFPS, logger: logger)
             views[key] = ViewEntry(view: view, peers: [:], bitrate: bitrate)
             logger.info("view started", metadata: ["size": "\(width)x\(height)", "encoder": "\(encoder.kind.rawValue)"])

@@ -49,11 +49,11 @@ struct RenderLoopState {
         if await gl.wouldRedraw(camera: camera, viewer: owner) { needsDraw = true }
     }
 
-    /// Renders and reads back one frame. Scene time follows the wall clock, so flows
-    /// animate between events.
-    mutating func draw(_ gl: GLContext, owner: UUID) async throws(RendererError) -> Frame {
+    /// Renders and reads back one frame at the scene time the source gives (live: the wall
+    /// clock, so flows animate between events; replay: the playhead).
+    mutating func draw(_ gl: GLContext, owner: UUID, source: some ViewSource) async throws(RendererError) -> Frame {
         guard var current = projection else { throw RendererError(.closed, "no scene state yet") }
-        let time = max(current.state.sceneTimeMicros, WallClock.nowMicros())
+        let time = source.frameSceneTimeMicros(stateMicros: current.state.sceneTimeMicros)
         if reset {
             _ = current.takeChanges()
             try await gl.renderScene(current.state, camera: camera, viewer: owner, sceneTimeMicros: time)

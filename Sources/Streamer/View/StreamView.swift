@@ -1,7 +1,7 @@
-package import CommandBus
+import CommandBus
 package import Foundation
 package import Logging
-package import Renderer
+import Renderer
 import SceneLedger
 package import Synchronization
 
@@ -33,16 +33,16 @@ package final class StreamView: Sendable {
         self.logger = logger
     }
 
-    /// Starts watching `host` and rendering.
-    package func start(host: SceneHost) async {
-        let changes = await host.watchCommitted()
+    /// Starts watching `source` (a live `SceneHost`, or a replay) and rendering.
+    package func start(source: some ViewSource) async {
+        let changes = await source.viewChanges()
         let watch = Task {
             for await change in changes {
                 self.pending.withLock { $0.append(change) }
                 self.signal.signal()
             }
         }
-        let render = Task { await self.renderLoop() }
+        let render = Task { await self.renderLoop(source) }
         tasks.withLock { $0 = [watch, render] }
     }
 
@@ -53,7 +53,7 @@ package final class StreamView: Sendable {
         pipeline.stop()
     }
 
-    private func renderLoop() async {
+    private func renderLoop(_ source: some ViewSource) async {
         let gl: GLContext
         do {
             gl = try await GLContext.make(width: pipeline.width, height: pipeline.height, logger: logger)
@@ -92,7 +92,7 @@ package final class StreamView: Sendable {
             }
             if loop.needsDraw { loop.lastChangeFrameTime = now }
             do {
-                let frame = try await loop.draw(gl, owner: cameraOwner)
+                let frame = try await loop.draw(gl, owner: cameraOwner, source: source)
                 pipeline.push(frame)
             } catch {
                 logger.error("rendering the view failed; no more video", metadata: ["error": "\(error)"])
