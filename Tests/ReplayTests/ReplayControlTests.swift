@@ -57,13 +57,13 @@ struct ReplayControlTests {
         var controller = ReplayController(span: span, eventTimesMicros: [])
         _ = try controller.handle(.seek(at: "v10"), nowNanos: 0)
         _ = controller.loaded(version: 10, sceneTimeMicros: 2_000_000, nextEventMicros: 2_100_000, nowNanos: 0)
-        #expect(try controller.handle(.play(speed: 4), nowNanos: 0) == [.applyEvents(throughTimeMicros: 2_000_000)])
+        #expect(try controller.handle(.play(speed: 4), nowNanos: 0) == [.applyThroughTime(micros: 2_000_000)])
         #expect(controller.cursor.isPlaying && controller.cursor.speed == 4)
         #expect(throws: ReplayError.self) { try controller.handle(.speed(9), nowNanos: 0) }
         #expect(controller.cursor.speed == 4)
         #expect(try controller.handle(.pause, nowNanos: 1_000_000) == [.cancelTick])
         #expect(controller.cursor.playheadMicros == 2_004_000)
-        #expect(try controller.handle(.step(forward: true), nowNanos: 0) == [.cancelTick, .applyEvents(throughVersion: 11)])
+        #expect(try controller.handle(.step(forward: true), nowNanos: 0) == [.cancelTick, .applyThroughVersion(11)])
         #expect(try controller.handle(.step(forward: false), nowNanos: 0) == [.cancelTick, .loadState(.version(9))])
     }
 

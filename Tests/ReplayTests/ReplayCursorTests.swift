@@ -25,7 +25,7 @@ struct ReplayCursorTests {
         var cursor = ReplayCursor(span: span)
         _ = cursor.seek(to: .version(10), nowNanos: 0)
         _ = loaded(&cursor, version: 10, at: 2_000_000, next: 2_100_000)
-        #expect(cursor.stepForward() == [.cancelTick, .applyEvents(throughVersion: 11)])
+        #expect(cursor.stepForward() == [.cancelTick, .applyThroughVersion(11)])
         _ = loaded(&cursor, version: 11, at: 2_100_000, next: 2_200_000)
         #expect(cursor.playheadMicros == 2_100_000)
         #expect(cursor.stepBack() == [.cancelTick, .loadState(.version(10))])
@@ -48,15 +48,15 @@ struct ReplayCursorTests {
         var cursor = ReplayCursor(span: span)
         _ = cursor.seek(to: .time(micros: 2_000_000), nowNanos: 0)
         _ = loaded(&cursor, version: 10, at: 2_000_000, next: 2_500_000)
-        #expect(cursor.play(nowNanos: 1_000) == [.applyEvents(throughTimeMicros: 2_000_000)])
+        #expect(cursor.play(nowNanos: 1_000) == [.applyThroughTime(micros: 2_000_000)])
         // The next event is 0.5 s of scene time away: 0.5 s of wall time at 1x.
         #expect(loaded(&cursor, version: 10, at: 2_000_000, next: 2_500_000, now: 1_000) == [.scheduleTick(afterNanos: 500_000_000)])
         // 0.5 s later the playhead has reached it.
-        #expect(cursor.tick(nowNanos: 500_001_000) == [.applyEvents(throughTimeMicros: 2_500_000)])
+        #expect(cursor.tick(nowNanos: 500_001_000) == [.applyThroughTime(micros: 2_500_000)])
         // At 4x the next event, 1 s of scene time away, is due in 0.25 s.
         _ = try cursor.setSpeed(4, nowNanos: 500_001_000)
         #expect(loaded(&cursor, version: 11, at: 2_500_000, next: 3_500_000, now: 500_001_000) == [.scheduleTick(afterNanos: 250_000_000)])
-        #expect(cursor.tick(nowNanos: 750_001_000) == [.applyEvents(throughTimeMicros: 3_500_000)])
+        #expect(cursor.tick(nowNanos: 750_001_000) == [.applyThroughTime(micros: 3_500_000)])
         #expect(cursor.pause(nowNanos: 750_001_000) == [.cancelTick])
         #expect(cursor.tick(nowNanos: 900_000_000).isEmpty)
     }
@@ -77,7 +77,7 @@ struct ReplayCursorTests {
         _ = cursor.play(nowNanos: 0)
         // No next event: the tick is scheduled for the session's end, 0.1 s away.
         #expect(loaded(&cursor, version: 99, at: 10_800_000, next: nil) == [.scheduleTick(afterNanos: 100_000_000)])
-        #expect(cursor.tick(nowNanos: 200_000_000) == [.applyEvents(throughTimeMicros: 11_000_000), .ended])
+        #expect(cursor.tick(nowNanos: 200_000_000) == [.applyThroughTime(micros: 11_000_000), .ended])
         #expect(!cursor.isPlaying)
         #expect(cursor.play(nowNanos: 300_000_000) == [.ended])
     }

@@ -12,9 +12,9 @@ package struct ReplayCursor: Sendable {
         /// Rebuild the state at the target from the newest snapshot at or before it.
         case loadState(ReplayTarget)
         /// Fold the events after the loaded version, through this version.
-        case applyEvents(throughVersion: Int64)
+        case applyThroughVersion(Int64)
         /// Fold the events after the loaded version recorded up to this scene time.
-        case applyEvents(throughTimeMicros: Int64)
+        case applyThroughTime(micros: Int64)
         /// Call `tick` again after this many nanoseconds.
         case scheduleTick(afterNanos: UInt64)
         /// Drop any scheduled tick.
@@ -59,7 +59,7 @@ package struct ReplayCursor: Sendable {
     package mutating func stepForward() -> [Action] {
         isPlaying = false
         guard version < span.lastVersion else { return [.cancelTick, .ended] }
-        return [.cancelTick, .applyEvents(throughVersion: version + 1)]
+        return [.cancelTick, .applyThroughVersion(version + 1)]
     }
 
     /// Goes back exactly one event and pauses.
@@ -102,9 +102,9 @@ package struct ReplayCursor: Sendable {
         if head >= span.endMicros {
             isPlaying = false
             playheadMicros = span.endMicros
-            return [.applyEvents(throughTimeMicros: span.endMicros), .ended]
+            return [.applyThroughTime(micros: span.endMicros), .ended]
         }
-        return [.applyEvents(throughTimeMicros: head)]
+        return [.applyThroughTime(micros: head)]
     }
 
     /// The driver loaded or applied events: the state is now at `version`, recorded at

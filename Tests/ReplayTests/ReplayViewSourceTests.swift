@@ -1,0 +1,93 @@
+import CommandBus
+import Foundation
+import Replay
+@testable import scenecast
+import SceneLedger
+import Synchronization
+import Testing
+
+/// The replay view's source against a real ledger: seek, step and errors, as the state
+/// stream a view draws from and the `replay:state` / `replay:error` answers.
+@Suite("Replay view source", .serialized)
+struct ReplayViewSourceTests {
+    /// Collects the answers a source sends.
+    final class Replies: Sendable {
+        let list = Mutex<[JSONValue]>([])
+        var last: JSONValue? { list.withLock { $0.last } }
+        func take() -> [JSONValue] { list.withLock { all in defer { all.removeAll() }; return all } }
+    }
+
+    @Test("opening, seeking to a version and stepping send the state at that version and replay:state")
+    func seekAndStep() async throws {
+        let f = try await ReplayFixture.make(extraMoves: 30, snapshotEvery: 10)
+        let annEvents = f.events.filter { $0.sessionID == f.ann }
+        try await f.withStore { store in
+            let replies = Replies()
+            let source = try await ReplayViewSource.open(loader: ReplayLoader(store: store), session: f.ann) { message in
+                replies.list.withLock { $0.append(message) }
+            }
+            let opened = try #require(replies.take().last)
+            let first = try #require(opened["span"]?["firstVersion"]?.doubleValue)
+            let last = try #require(opened["span"]?["lastVersion"]?.doubleValue)
+            #expect(first == Double(annEvents.first!.version))
+            #expect(last == Double(annEvents.last!.version))
+            #expect(opened["version"]?.doubleValue == first)
+            #expect(opened["marks"]?.arrayValue?.count == Int(last - first) + 1)
+
+            var changes = await source.viewChanges().makeAsyncIterator()
+            guard case .state(let initial) = await changes.next() else { Issue.record("no initial state"); return }
+            #expect(initial.version == Int64(first))
+
+            let target = Int64(first) + 10
+            await source.handle(["type": "replay:seek", "at": .string("v\(target)")])
+            #expect(replies.last?["type"] == "replay:state")
+            #expect(replies.last?["version"]?.doubleValue == Double(target))
+            #expect(replies.last?["marks"] == nil)
+            guard case .state(let seeked) = await changes.next() else { Issue.record("no state after the seek"); return }
+            #expect(seeked.version == target)
+            let full = try await store.state(scene: f.scene, atVersion: target)
+            #expect(seeked == full)
+
+            await source.handle(["type": "replay:step", "direction": 1])
+            #expect(replies.last?["version"]?.doubleValue == Double(target + 1))
+            guard case .events(_, let firstVersion, let at) = await changes.next() else { Issue.record("no events after the step"); return }
+            #expect(firstVersion == target + 1)
+            #expect(at == f.events[Int(target)].recordedAtMicros)
+
+            await source.handle(["type": "replay:step", "direction": -1])
+            #expect(replies.last?["version"]?.doubleValue == Double(target))
+            guard case .state(let back) = await changes.next() else { Issue.record("no state after the step back"); return }
+            #expect(back == full)
+            await source.close()
+        }
+    }
+
+    @Test("a seek outside the session, a bad TIME and a bad message get replay:error and change nothing")
+    func errors() async throws {
+        let f = try await ReplayFixture.make(extraMoves: 6)
+        try await f.withStore { store in
+            let replies = Replies()
+            let source = try await ReplayViewSource.open(loader: ReplayLoader(store: store), session: f.ann) { message in
+                replies.list.withLock { $0.append(message) }
+            }
+            let version = replies.take().last?["version"]
+            for (message, code) in [
+                (["type": "replay:seek", "at": "v1"] as JSONValue, "out_of_range"), (["type": "replay:seek", "at": "10h"], "out_of_range"),
+                (["type": "replay:seek", "at": "yesterday"], "invalid_time"), (["type": "replay:speed", "speed": 20], "invalid_argument"),
+                (["type": "replay:jump"], "invalid_argument"),
+            ] {
+                await source.handle(message)
+                let answer = replies.take()
+                #expect(answer.count == 1)
+                #expect(answer.first?["type"] == "replay:error")
+                #expect(answer.first?["code"]?.stringValue == code, "\(message)")
+            }
+            #expect(await source.currentState["version"] == version)
+            await source.close()
+            let missing = await #expect(throws: ReplayError.self) {
+                try await ReplayViewSource.open(loader: ReplayLoader(store: store), session: UUID()) { _ in }
+            }
+            #expect(missing?.code == .unknownSession)
+        }
+    }
+}
