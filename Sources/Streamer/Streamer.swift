@@ -48,9 +48,6 @@ package actor Streamer {
     package func attach(host: SceneHost, participant: UUID, role: Role, width: Int, height: Int) async throws(StreamerError)
         -> Attachment
     {
-        guard let encoder = configuration.encoder else {
-            throw StreamerError(.missingElement, "No H.264 encoder is installed (x264enc, nvh264enc or vah264enc)")
-        }
         var owner = participant
         if role == .observer,
             let driver = await host.liveState.participants.values.first(where: { $0.role == .driver && $0.id != participant })
@@ -58,6 +55,20 @@ package actor Streamer {
             owner = driver.id
         }
         let key = ViewKey(scene: await host.sceneID, cameraOwner: owner)
+        return try await attach(key: key, source: host, width: width, height: height)
+    }
+
+    /// Adds a peer on a view of its own, drawn from `source` (a replay) through the camera
+    /// of `cameraOwner`; nothing is shared with live views or other replays.
+    package func attach(source: some ViewSource, cameraOwner: UUID, width: Int, height: Int) async throws(StreamerError) -> Attachment {
+        try await attach(key: ViewKey(scene: UUID(), cameraOwner: cameraOwner), source: source, width: width, height: height)
+    }
+
+    private func attach(key: ViewKey, source: some ViewSource, width: Int, height: Int) async throws(StreamerError) -> Attachment {
+        guard let encoder = configuration.encoder else {
+            throw StreamerError(.missingElement, "No H.264 encoder is installed (x264enc, nvh264enc or vah264enc)")
+        }
+        let owner = key.cameraOwner
         if views[key] == nil {
             let bounds = configuration.bitrateBounds(width: width, height: height)
             let start = (bounds.lowerBound + bounds.upperBound) / 2
@@ -74,7 +85,7 @@ package actor Streamer {
                 maxFPS: configuration.maxFPS, animationFPS: configuration.animationFPS, keepAliveFPS: configuration.keepAliveFPS
             )
             let view = StreamView(cameraOwner: owner, pipeline: pipeline, pacer: pacer, logger: logger)
-            await view.start(source: host)
+            await view.start(source: source)
             let bitrate = BitrateTask(view: view, bounds: bounds, maxFPS: configuration.maxFPS, logger: logger)
             views[key] = ViewEntry(view: view, peers: [:], bitrate: bitrate)
             logger.info("view started", metadata: ["size": "\(width)x\(height)", "encoder": "\(encoder.kind.rawValue)"])

@@ -66,6 +66,9 @@ final class ServeVideoJoin: Sendable {
         tasks = [connection, pump]
     }
 
+    /// Sends a message over the WebSocket.
+    func send(_ text: String) { outbox.yield(text) }
+
     /// The types of the WebSocket messages so far.
     var signalledTypes: [String] { signalled.messages.compactMap { $0["type"]?.stringValue } }
 

@@ -69,7 +69,7 @@ final class VideoClient: Sendable {
         let sink = RoutedSink(socket: socket)
         let joined = try await f.host.join(actor: UUID(), name: "viewer", role: role, sink: sink, clientTimeMillis: 1)
         session = joined.session
-        media = MediaSession(streamer: f.streamer, host: f.host, session: joined.session, sink: sink, logger: testLogger)
+        media = MediaSession(streamer: f.streamer, host: f.host, session: joined.session, role: role, sink: sink, logger: testLogger)
         receiver = try FrameCountingReceiver(mode: mode, logger: testLogger)
         let receiver = self.receiver
         let media = self.media
@@ -99,7 +99,7 @@ final class VideoClient: Sendable {
             }
         }
         pumps = [fromServer, fromReceiver]
-        await media.start(role: role, width: width, height: height)
+        await media.start(width: width, height: height)
     }
 
     func close() async {

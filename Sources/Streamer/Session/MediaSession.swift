@@ -9,30 +9,56 @@ package import SceneLedger
 /// through the machine; its actions are carried out here. Every data-channel message
 /// goes to the scene host exactly as a WebSocket message does, one at a time, in order.
 package actor MediaSession {
+    /// Attaches a peer at a size: to a live view of the scene, or to a replay's view.
+    typealias Attach = @Sendable (_ width: Int, _ height: Int) async throws(StreamerError) -> Streamer.Attachment
+
     let streamer: Streamer
-    let host: SceneHost
-    let session: UUID
+    let attach: Attach
+    /// Where the client's data-channel messages go.
+    let receive: @Sendable ([UInt8]) async -> Void
     let sink: RoutedSink
     let logger: Logger
     private var machine = SignalMachine()
     private var attachment: Streamer.Attachment?
     private var pump: Task<Void, Never>?
 
-    package init(streamer: Streamer, host: SceneHost, session: UUID, sink: RoutedSink, logger: Logger) {
+    /// A participant's live view: data-channel messages go to the scene host as commands.
+    package init(streamer: Streamer, host: SceneHost, session: UUID, role: Role, sink: RoutedSink, logger: Logger) {
+        self.init(
+            streamer: streamer,
+            attach: { width, height throws(StreamerError) in
+                try await streamer.attach(host: host, participant: session, role: role, width: width, height: height)
+            },
+            receive: { bytes in await host.receive(bytes, from: session) }, sink: sink, logger: logger)
+    }
+
+    /// A view of `source` (a replay) through `cameraOwner`'s camera; data-channel messages
+    /// go to `receive`.
+    package init(
+        streamer: Streamer, source: some ViewSource, cameraOwner: UUID, receive: @escaping @Sendable ([UInt8]) async -> Void,
+        sink: RoutedSink, logger: Logger
+    ) {
+        self.init(
+            streamer: streamer,
+            attach: { width, height throws(StreamerError) in
+                try await streamer.attach(source: source, cameraOwner: cameraOwner, width: width, height: height)
+            },
+            receive: receive, sink: sink, logger: logger)
+    }
+
+    private init(streamer: Streamer, attach: @escaping Attach, receive: @escaping @Sendable ([UInt8]) async -> Void, sink: RoutedSink, logger: Logger) {
         self.streamer = streamer
-        self.host = host
-        self.session = session
+        self.attach = attach
+        self.receive = receive
         self.sink = sink
         self.logger = logger
     }
 
     /// Attaches a peer to a view and starts negotiating; failures go to the client as `error`.
-    package func start(role: Role, width: Int?, height: Int?) async {
+    package func start(width: Int?, height: Int?) async {
         let size = SignalMachine.videoSize(width: width, height: height)
         do {
-            let attachment = try await streamer.attach(
-                host: host, participant: session, role: role, width: size.width, height: size.height
-            )
+            let attachment = try await attach(size.width, size.height)
             self.attachment = attachment
             let events = attachment.peer.events
             pump = Task { await self.consume(events) }
@@ -66,8 +92,8 @@ package actor MediaSession {
             case .channelClosed(let label): perform(machine.handle(.channelClosed(label)))
             case .failed(let error): perform(machine.handle(.peerFailed(message: error.message)))
             case .message(_, let bytes):
-                // The same path as the WebSocket: decoding, roles, dispatch and the ledger.
-                await host.receive(bytes, from: session)
+                // Live: the same path as the WebSocket (decoding, roles, dispatch, the ledger).
+                await receive(bytes)
             }
         }
     }

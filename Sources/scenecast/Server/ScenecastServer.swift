@@ -46,7 +46,7 @@ enum ScenecastServer {
             .register(on: router)
         router.ws("/signal") { inbound, outbound, context in
             let session = SignalSession(
-                hosts: deps.hosts, demoScene: deps.demoScene, streamer: deps.streamer, logger: context.logger
+                hosts: deps.hosts, demoScene: deps.demoScene, streamer: deps.streamer, store: deps.store, logger: context.logger
             )
             try await session.run(inbound: inbound, outbound: outbound)
         }

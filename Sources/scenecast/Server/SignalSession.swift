@@ -4,6 +4,7 @@ import HummingbirdWebSocket
 import Logging
 import NIOCore
 import NIOWebSocket
+import Replay
 import SceneLedger
 import Streamer
 
@@ -18,6 +19,8 @@ struct SignalSession {
     let hosts: SceneHostManager
     let demoScene: UUID?
     let streamer: Streamer?
+    /// For replays (`replay:open`, see `ReplaySignal`).
+    let store: LedgerStore
     let logger: Logger
 
     /// The largest frame accepted; bigger commands are refused with `too_large` by the
@@ -35,6 +38,30 @@ struct SignalSession {
         while joined == nil {
             guard let message = try await messages.next() else { return }
             let bytes = SignalSession.bytes(of: message)
+            if let open = ReplaySignal.decodeOpen(bytes) {
+                // A replay instead of a join: observers only, nothing joins or is written.
+                do {
+                    let request = try open.get()
+                    guard let streamer else {
+                        throw ReplayError(.invalidArgument, "This server does not stream video, so it cannot show a replay")
+                    }
+                    let socketSink = StreamSink()
+                    let source = try await ReplayViewSource.open(loader: ReplayLoader(store: store), session: request.session) { reply in
+                        socketSink.send(raw: reply.canonicalBytes)
+                    }
+                    var log = logger
+                    log[metadataKey: "replay"] = "\(request.session)"
+                    log.info("replay opened")
+                    try await ReplaySignal.run(
+                        request, source: source, streamer: streamer, messages: &messages, outbound: outbound, socketSink: socketSink,
+                        logger: log)
+                    log.info("replay closed")
+                    return
+                } catch let error as ReplayError {
+                    try await ReplaySignal.send(ReplayController.errorMessage(error), to: outbound)
+                    continue
+                }
+            }
             switch JoinRequest.decode(bytes) {
             case .failure(let error):
                 try await send(.error(error), to: outbound)
@@ -54,8 +81,8 @@ struct SignalSession {
         var media: MediaSession?
         if let video {
             if let streamer {
-                let session = MediaSession(streamer: streamer, host: host, session: session, sink: sink, logger: log)
-                await session.start(role: video.role, width: video.width, height: video.height)
+                let session = MediaSession(streamer: streamer, host: host, session: session, role: video.role, sink: sink, logger: log)
+                await session.start(width: video.width, height: video.height)
                 media = session
             } else {
                 socketSink.send(.error(CommandError(SignalMachine.noMedia, "this server does not stream video; join with \"media\":\"none\"")))
