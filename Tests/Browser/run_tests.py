@@ -140,6 +140,26 @@ def reload_resumes(page, target, position):
     emit("reloaded", version=page.js("return window.scenecast.scene.version;"))
 
 
+def replay_works(driver, viewer):
+    """The live driver's session replayed in a second page: frames, step, seek, errors."""
+    session = driver.js("return window.scenecast.session.participant;")
+    check(driver.js("return document.getElementById('replay-link').getAttribute('href');") == f"replay.html?session={session}",
+          "the live page's Replay this session link does not point at its session")
+    viewer.open(viewer.base + f"/replay.html?session={session}")
+    viewer.wait("window.scenecastReplay && window.scenecastReplay.states > 0", 20, "the first replay:state")
+    viewer.wait("document.getElementById('replay-video').getVideoPlaybackQuality().totalVideoFrames > 2", 30,
+                "decoded frames of the replay")
+    first = viewer.js("return window.scenecastReplay.version;")
+    viewer.js("document.getElementById('replay-forward').click();")
+    viewer.wait(f"window.scenecastReplay.version === {first + 1}", 15, "a step forward to reach the next version")
+    viewer.js("const r = document.getElementById('replay-seek'); r.value = r.max; r.dispatchEvent(new Event('change'));")
+    viewer.wait(f"window.scenecastReplay.version > {first + 1}", 15, "a seek to the end to reach a later version")
+    viewer.js("window.scenecastReplay.errors.length = 0; document.getElementById('replay-session').value = 'nope';"
+              "document.getElementById('replay-open').requestSubmit();")
+    viewer.wait("window.scenecastReplay.errors.length > 0", 15, "replay:error for a malformed session id")
+    emit("replay", session=session, first=first, last=viewer.js("return window.scenecastReplay.version;"))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--url")
@@ -177,6 +197,8 @@ def main():
         print("ok driver and observer see the same edits; the observer's edit is refused", flush=True)
         reload_resumes(driver, target, position)
         print("ok a reload resumes through state:full", flush=True)
+        replay_works(driver, observer)
+        print("ok the session replays in a second page: frames, step, seek, errors", flush=True)
         return 0
     except CheckFailed as error:
         print(f"FAIL {error}", flush=True)

@@ -19,6 +19,7 @@ export function createInbox(app) {
         session.joinedRole = message.role;
         session.iceServers = message.iceServers ?? [];
         session.resumed = false;
+        replayLink(message.session);
         log.info(`Joined as ${message.role}.`);
         if (session.videoRequested) {
           clearTimeout(session.offerTimer);
@@ -166,4 +167,12 @@ export function createInbox(app) {
   }
 
   return { handleMessage, reset };
+}
+
+/** Points "Replay this session" at a replay of this session, in a tab of its own. */
+function replayLink(sessionID) {
+  const link = document.getElementById('replay-link');
+  if (!link || !sessionID) return;
+  link.href = `replay.html?session=${encodeURIComponent(sessionID)}`;
+  link.hidden = false;
 }

@@ -1,0 +1,130 @@
+// Scenecast replay page (/replay.html?session=<id>): opens a replay of a recorded session
+// over /signal (`replay:open`), shows the server's video of it through WebRTC, and drives
+// it with replay:seek / play / pause / step / speed. Open it in a second tab beside the
+// live view to compare then and now.
+
+import { signalURL } from './connection.js';
+import { MediaSession } from './rtc.js';
+import { Timeline } from './timeline.js';
+
+const $ = (id) => document.getElementById(id);
+const status = $('replay-status');
+const play = $('replay-play');
+const speed = $('replay-speed');
+const position = $('replay-position');
+const controls = [play, speed, $('replay-back'), $('replay-forward')];
+
+let socket = null;
+let media = null;
+let state = null; // the latest replay:state
+const replay = { errors: [], states: 0 }; // for automated checks
+window.scenecastReplay = replay;
+
+const timeline = new Timeline({
+  range: $('replay-seek'),
+  canvas: $('replay-marks'),
+  onSeek: (micros) => send({ type: 'replay:seek', at: `${Math.max(0, Math.round((micros - state.span.startUs) / 1000))}ms` }),
+});
+
+function send(message) {
+  if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
+}
+
+function setStatus(text) {
+  status.textContent = text;
+}
+
+function showState(message) {
+  const first = state === null;
+  state = message;
+  replay.states += 1;
+  replay.version = message.version;
+  if (first || message.marks) timeline.setSpan(message.span, message.marks);
+  timeline.show(message.playheadUs ?? message.sceneTimeUs);
+  for (const control of controls) control.disabled = false;
+  play.textContent = message.playing ? '⏸ Pause' : '▶ Play';
+  play.setAttribute('aria-label', message.playing ? 'Pause' : 'Play');
+  speed.value = String(message.speed);
+  position.textContent = `version ${message.version} of ${message.span.firstVersion}–${message.span.lastVersion}, ${message.sceneTime}`;
+}
+
+function receive(message) {
+  switch (message.type) {
+    case 'replay:state':
+      showState(message);
+      break;
+    case 'replay:error':
+      replay.errors.push(message);
+      setStatus(`${message.message} (${message.code})`);
+      break;
+    case 'offer':
+      media?.acceptOffer(message.sdp).catch((error) => setStatus(`Video negotiation failed: ${error}`));
+      break;
+    case 'ice':
+      media?.remoteCandidate(message);
+      break;
+    case 'error':
+      setStatus(`${message.message ?? 'error'} (${message.code ?? 'error'})`);
+      break;
+    default:
+      break;
+  }
+}
+
+function open(session) {
+  socket?.close();
+  media?.close?.();
+  state = null;
+  setStatus('Opening…');
+  socket = new WebSocket(signalURL());
+  media = new MediaSession({
+    video: $('replay-video'),
+    iceServers: [],
+    sendSignal: send,
+    onMessage: receive,
+    onState: (s) => setStatus(s === 'frame' || s === 'connected' ? 'Replaying' : `Video: ${s}`),
+  });
+  socket.addEventListener('open', () => {
+    const video = $('replay-video');
+    const width = Math.min(1920, Math.max(320, Math.round((video.clientWidth || 1280) / 2) * 2));
+    send({ type: 'replay:open', session, width, height: Math.round((width * 9) / 32) * 2 });
+  });
+  socket.addEventListener('message', (event) => {
+    try {
+      receive(JSON.parse(event.data));
+    } catch (error) {
+      console.warn('scenecast: unreadable message', error);
+    }
+  });
+  socket.addEventListener('close', () => setStatus('Disconnected'));
+}
+
+play.addEventListener('click', () => send(state?.playing ? { type: 'replay:pause' } : { type: 'replay:play', speed: Number(speed.value) }));
+$('replay-back').addEventListener('click', () => send({ type: 'replay:step', direction: -1 }));
+$('replay-forward').addEventListener('click', () => send({ type: 'replay:step', direction: 1 }));
+speed.addEventListener('change', () => send({ type: 'replay:speed', speed: Number(speed.value) }));
+document.addEventListener('keydown', (event) => {
+  if (event.target instanceof HTMLInputElement || event.target instanceof HTMLSelectElement || !state) return;
+  if (event.key === ' ' || event.key === 'k') play.click();
+  else if (event.key === ',') $('replay-back').click();
+  else if (event.key === '.') $('replay-forward').click();
+  else return;
+  event.preventDefault();
+});
+
+$('replay-open').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const session = $('replay-session').value.trim();
+  const url = new URL(window.location.href);
+  url.searchParams.set('session', session);
+  window.history.replaceState(null, '', url);
+  open(session);
+});
+
+const initial = new URLSearchParams(window.location.search).get('session');
+if (initial) {
+  $('replay-session').value = initial;
+  open(initial);
+} else {
+  setStatus('Give a session id to replay');
+}
