@@ -26,6 +26,10 @@ struct ServeReplayEndToEndTests {
             #expect(acked)
         }
         await live.close()
+        let scene = try #require(live.firstSignalled("joined")?["scene"]?.stringValue.flatMap(UUID.init(uuidString:)))
+        let store = LedgerStore(conninfo: db.conninfo, logger: db.logger)
+        #expect(await VideoClient.eventually { (try? await store.session(UUID(uuidString: session)!))?.endMicros != nil })
+        let head = try await store.state(scene: scene).version
 
         let replay = try ServeVideoJoin(port: server.port, join: #"{"type":"replay:open","session":"\#(session)","width":320,"height":240}"#)
         let receiver = replay.receiver
@@ -52,5 +56,8 @@ struct ServeReplayEndToEndTests {
         #expect(refused, "messages \(replay.signalled.messages.map(\.canonicalString))")
         await replay.close()
         #expect(await server.stop() == 0)
+        // The replay read the ledger and wrote nothing to it.
+        #expect(try await store.state(scene: scene).version == head)
+        await store.close()
     }
 }
