@@ -58,7 +58,7 @@ struct ReplaySignal {
             streamer: streamer, source: source, cameraOwner: open.session,
             receive: { bytes in await ReplaySignal.control(bytes, source: source, socket: socketSink) }, sink: sink, logger: logger)
         await media.start(width: open.width, height: open.height)
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 for await event in socketSink.events {
                     switch event {
