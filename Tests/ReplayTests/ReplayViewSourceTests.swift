@@ -62,6 +62,25 @@ struct ReplayViewSourceTests {
         }
     }
 
+    @Test("timeline marks: event times sampled evenly by version, first and last kept")
+    func eventTimes() async throws {
+        let f = try await ReplayFixture.make(extraMoves: 30)
+        try await f.withStore { store in
+            let last = Int64(f.events.count)
+            for count in [1, 2, 5, 7, 5_000] {
+                let times = try await store.eventTimes(scene: f.scene, fromVersion: 3, throughVersion: last, count: count)
+                #expect(times.first == f.events[2].recordedAtMicros)
+                #expect(times.last == f.events[Int(last) - 1].recordedAtMicros)
+                #expect(times.count <= max(count, 1) + 1 && times.count >= min(count, Int(last) - 2), "count \(count): \(times.count)")
+                #expect(times == times.sorted())
+                #expect(Set(times).isSubset(of: Set(f.events[2...].map(\.recordedAtMicros))))
+            }
+            let all = try await store.eventTimes(scene: f.scene, fromVersion: 1, throughVersion: last, count: 5_000)
+            #expect(all == f.events.map(\.recordedAtMicros))
+            #expect(try await store.eventTimes(scene: f.scene, fromVersion: 5, throughVersion: 4, count: 10).isEmpty)
+        }
+    }
+
     @Test("a seek outside the session, a bad TIME and a bad message get replay:error and change nothing")
     func errors() async throws {
         let f = try await ReplayFixture.make(extraMoves: 6)

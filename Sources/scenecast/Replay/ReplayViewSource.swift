@@ -22,8 +22,8 @@ actor ReplayViewSource: ViewSource {
     private let playhead: Mutex<Int64>
     private let reply: @Sendable (JSONValue) -> Void
 
-    /// Opens a replay of `sessionID` at its first version. The timeline marks come from the
-    /// session's first page of events (10,000, sampled to `ReplayController.maxMarks`).
+    /// Opens a replay of `sessionID` at its first version, with the recorded times of its
+    /// events, sampled by version to `ReplayController.maxMarks`, as timeline marks.
     static func open(loader: ReplayLoader, session sessionID: UUID, reply: @escaping @Sendable (JSONValue) -> Void) async throws(ReplayError)
         -> ReplayViewSource
     {
@@ -31,8 +31,8 @@ actor ReplayViewSource: ViewSource {
         let span = SessionSpan(session, nowMicros: WallClock.nowMicros())
         var times: [Int64] = []
         do {
-            times = try await loader.store.events(scene: session.sceneID, afterVersion: span.firstVersion - 1, throughVersion: span.lastVersion)
-                .map(\.recordedAtMicros)
+            times = try await loader.store.eventTimes(
+                scene: session.sceneID, fromVersion: span.firstVersion, throughVersion: span.lastVersion, count: ReplayController.maxMarks)
         } catch {
             throw ReplayError(.ledger, "Could not read the session's events", underlying: error)
         }
