@@ -50,22 +50,8 @@ struct SceneHostIntegrationTests {
 
     func fixture() async throws -> Fixture {
         let db = try await TestDatabase.make()
-        let store = LedgerStore(conninfo: db.conninfo, logger: db.logger)
-        let writer = LedgerWriter(conninfo: db.conninfo, logger: db.logger)
-        let writerTask = Task { try await writer.run() }
-        let scene = UUID()
-        let device = UUID()
-        try await store.createScene(id: scene, name: "host test")
-        let lease = try await store.acquireLease(scene: scene, holder: "seed")
-        for event: SceneEvent in [
-            .sceneCreated(name: "host test"),
-            .deviceAdded(Device(id: device, kind: .conveyor, name: "C1", model: .builtin("conveyor"), position: .zero)),
-        ] {
-            _ = try await writer.append(
-                AppendRequest(lease: lease, sessionID: UUID(), actorID: UUID(), commandID: UUID(), clientTimeMillis: 0, events: [NewEvent(event)])
-            )
-        }
-        await store.releaseLease(lease)
+        let seeded = try await SeededScene.make(db, name: "host test")
+        let (store, writer, writerTask, scene, device) = (seeded.store, seeded.writer, seeded.writerTask, seeded.scene, seeded.device)
         let host = SceneHost(sceneID: scene, store: store, writer: writer, picker: nil, holder: "test-host", logger: db.logger)
         try await host.load()
         let hostTask = Task { try await host.run() }

@@ -19,22 +19,8 @@ struct StreamingFixture {
 
     static func make() async throws -> StreamingFixture {
         let db = try await TestDatabase.make()
-        let store = LedgerStore(conninfo: db.conninfo, logger: db.logger)
-        let writer = LedgerWriter(conninfo: db.conninfo, logger: db.logger)
-        let writerTask = Task { try await writer.run() }
-        let scene = UUID()
-        let device = UUID()
-        try await store.createScene(id: scene, name: "stream test")
-        let lease = try await store.acquireLease(scene: scene, holder: "seed")
-        for event: SceneEvent in [
-            .sceneCreated(name: "stream test"),
-            .deviceAdded(Device(id: device, kind: .conveyor, name: "C1", model: .builtin("conveyor"), position: .zero)),
-        ] {
-            _ = try await writer.append(
-                AppendRequest(lease: lease, sessionID: UUID(), actorID: UUID(), commandID: UUID(), clientTimeMillis: 0, events: [NewEvent(event)])
-            )
-        }
-        await store.releaseLease(lease)
+        let seeded = try await SeededScene.make(db, name: "stream test")
+        let (store, writer, writerTask, scene, device) = (seeded.store, seeded.writer, seeded.writerTask, seeded.scene, seeded.device)
         let host = SceneHost(sceneID: scene, store: store, writer: writer, picker: nil, holder: "stream-test", logger: db.logger)
         try await host.load()
         let hostTask = Task { try await host.run() }
