@@ -153,7 +153,9 @@ def replay_works(driver, viewer):
     viewer.js("document.getElementById('replay-forward').click();")
     viewer.wait(f"window.scenecastReplay.version === {first + 1}", 15, "a step forward to reach the next version")
     viewer.js("const r = document.getElementById('replay-seek'); r.value = r.max; r.dispatchEvent(new Event('change'));")
-    viewer.wait(f"window.scenecastReplay.version > {first + 1}", 15, "a seek to the end to reach a later version")
+    viewer.wait(f"window.scenecastReplay.version > {first + 1} && "
+                "window.scenecastReplay.version === window.scenecastReplay.lastVersion", 15,
+                "a seek to the end to reach the session's last version")
     viewer.js("window.scenecastReplay.errors.length = 0; document.getElementById('replay-session').value = 'nope';"
               "document.getElementById('replay-open').requestSubmit();")
     viewer.wait("window.scenecastReplay.errors.length > 0", 15, "replay:error for a malformed session id")

@@ -23,8 +23,15 @@ window.scenecastReplay = replay;
 const timeline = new Timeline({
   range: $('replay-seek'),
   canvas: $('replay-marks'),
-  onSeek: (micros) => send({ type: 'replay:seek', at: `${Math.max(0, Math.round((micros - state.span.startUs) / 1000))}ms` }),
+  onSeek: (micros) => send({ type: 'replay:seek', at: offsetText(micros - state.span.startUs) }),
 });
+
+// An offset from the session's start as exact seconds with microseconds (`12.000347s`):
+// rounding to milliseconds could land just before the last event and miss it.
+function offsetText(micros) {
+  const us = Math.max(0, Math.round(micros));
+  return `${Math.floor(us / 1e6)}.${String(us % 1e6).padStart(6, '0')}s`;
+}
 
 function send(message) {
   if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
@@ -39,6 +46,7 @@ function showState(message) {
   state = message;
   replay.states += 1;
   replay.version = message.version;
+  replay.lastVersion = message.span.lastVersion;
   if (first || message.marks) timeline.setSpan(message.span, message.marks);
   timeline.show(message.playheadUs ?? message.sceneTimeUs);
   for (const control of controls) control.disabled = false;
