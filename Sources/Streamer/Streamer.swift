@@ -5,34 +5,50 @@ package import SceneLedger
 
 /// The registry of views and their peers for `scenecast serve`.
 ///
-/// A driver's peer always gets a view of its own (its camera, its encoder). An observer's
-/// peer shares the view of the scene's current driver, so one render and one encode feed
-/// every follower; with no driver in the scene, the observer gets its own view. A view
-/// keeps the size of the peer that created it, and stops when its last peer leaves.
+/// - A driver's peer always gets a view of its own (its camera, its encoder).
+/// - An observer's peer follows the scene's current driver and shares that view, so one
+///   render and one encode feed every follower; with no driver in the scene, or once the
+///   observer detaches its camera (`follow(_:_:)`), it gets a view of its own.
+/// - On a shared view, a peer whose bandwidth stays below the view's floor is moved to a
+///   lower-rate view of the same camera (`SharedViewRate`), and back once it recovers.
+/// - Views are per codec: a browser without H.264 gets VP8 views.
+///
+/// Peers move between views without renegotiation (`WebRTCPeer.watch`). A view keeps the
+/// size of the peer that created it and stops when its last peer leaves.
 package actor Streamer {
     package nonisolated let configuration: StreamerConfiguration
     let logger: Logger
     var views: [ViewKey: ViewEntry] = [:]
+    /// Where each peer is now.
+    var placement: [ObjectIdentifier: Placement] = [:]
     /// Where and how views are recorded; nil: recording is off.
     package nonisolated let recording: RecordingSettings?
 
     struct ViewKey: Hashable {
         var scene: UUID
         var cameraOwner: UUID
+        var codec: VideoCodec
+        /// A lower-rate copy of a shared view, for peers with too little bandwidth for it.
+        var lowRate = false
     }
 
     struct ViewEntry {
         var view: StreamView
+        var source: any ViewSource
         var peers: [ObjectIdentifier: WebRTCPeer]
         var bitrate: BitrateTask
         var recording: RecordingBranch?
     }
 
-    /// One peer on one view; hand it back to `detach`.
+    struct Placement {
+        var key: ViewKey
+        var participant: UUID
+        var size: (width: Int, height: Int)
+    }
+
+    /// One peer; hand it back to `detach`.
     package struct Attachment: Sendable {
         package let peer: WebRTCPeer
-        package let view: StreamView
-        let key: ViewKey
     }
 
     package init(configuration: StreamerConfiguration, recording: RecordingSettings? = nil, logger: Logger) {
@@ -44,82 +60,53 @@ package actor Streamer {
     /// The encoder in use, for `/health` ("none" when there is no H.264 encoder).
     package nonisolated var encoderName: String { configuration.encoder?.kind.rawValue ?? "none" }
 
-    /// Adds a peer for `participant` and starts its offer.
-    package func attach(host: SceneHost, participant: UUID, role: Role, width: Int, height: Int) async throws(StreamerError)
-        -> Attachment
-    {
-        var owner = participant
-        if role == .observer,
-            let driver = await host.liveState.participants.values.first(where: { $0.role == .driver && $0.id != participant })
-        {
-            owner = driver.id
-        }
-        let key = ViewKey(scene: await host.sceneID, cameraOwner: owner)
-        return try await attach(key: key, source: host, width: width, height: height)
+    /// Adds a peer for `participant` in `codec` and starts its offer. An observer follows
+    /// the scene's driver unless `follow` is false.
+    package func attach(
+        host: SceneHost, participant: UUID, role: Role, codec: VideoCodec = .h264, follow: Bool = true, width: Int, height: Int
+    ) async throws(StreamerError) -> Attachment {
+        let owner = await cameraOwner(host: host, participant: participant, role: role, follow: follow)
+        let key = ViewKey(scene: await host.sceneID, cameraOwner: owner, codec: codec)
+        return try await attach(key: key, participant: participant, source: host, width: width, height: height)
     }
 
     /// Adds a peer on a view of its own, drawn from `source` (a replay) through the camera
     /// of `cameraOwner`; nothing is shared with live views or other replays.
-    package func attach(source: some ViewSource, cameraOwner: UUID, width: Int, height: Int) async throws(StreamerError) -> Attachment {
-        try await attach(key: ViewKey(scene: UUID(), cameraOwner: cameraOwner), source: source, width: width, height: height)
+    package func attach(
+        source: some ViewSource, cameraOwner: UUID, codec: VideoCodec = .h264, width: Int, height: Int
+    ) async throws(StreamerError) -> Attachment {
+        let key = ViewKey(scene: UUID(), cameraOwner: cameraOwner, codec: codec)
+        return try await attach(key: key, participant: cameraOwner, source: source, width: width, height: height)
     }
 
-    private func attach(key: ViewKey, source: some ViewSource, width: Int, height: Int) async throws(StreamerError) -> Attachment {
-        guard let encoder = configuration.encoder else {
-            throw StreamerError(.missingElement, "No H.264 encoder is installed (x264enc, nvh264enc or vah264enc)")
+    /// Makes an observer's peer follow the driver (`follow`) or watch its own camera. A
+    /// driver, or an observer in a scene without a driver, always watches its own camera.
+    /// Returns the participant whose camera the peer now shows.
+    @discardableResult
+    package func follow(_ attachment: Attachment, host: SceneHost, role: Role, follow: Bool) async throws(StreamerError) -> UUID {
+        let id = ObjectIdentifier(attachment.peer)
+        guard let place = placement[id], let entry = views[place.key] else {
+            throw StreamerError(.pipeline, "This video session has ended")
         }
-        let owner = key.cameraOwner
-        if views[key] == nil {
-            let bounds = configuration.bitrateBounds(width: width, height: height)
-            let start = (bounds.lowerBound + bounds.upperBound) / 2
-            let (fps, logger) = (configuration.maxFPS, self.logger)
-            let pipeline = try await GStreamerControl.run { () throws(StreamerError) in
-                let pipeline = try ViewPipeline(
-                    width: width, height: height, fps: fps, encoder: encoder, bitrateKbps: start, clock: MonotonicClock(),
-                    logger: logger
-                )
-                try pipeline.start()
-                return pipeline
-            }
-            let pacer = FramePacer(
-                maxFPS: configuration.maxFPS, animationFPS: configuration.animationFPS, keepAliveFPS: configuration.keepAliveFPS
-            )
-            let view = StreamView(cameraOwner: owner, pipeline: pipeline, pacer: pacer, logger: logger)
-            await view.start(source: source)
-            let bitrate = BitrateTask(view: view, bounds: bounds, maxFPS: configuration.maxFPS, logger: logger)
-            views[key] = ViewEntry(view: view, peers: [:], bitrate: bitrate)
-            logger.info("view started", metadata: ["size": "\(width)x\(height)", "encoder": "\(encoder.kind.rawValue)"])
-            if recording?.always == true { _ = try? await startRecording(key) }
-        }
-        let view = views[key]!.view
-        let (ice, logger) = (configuration.ice, self.logger)
-        let peer = try await GStreamerControl.run { () throws(StreamerError) in
-            try WebRTCPeer(view: view.pipeline, ice: ice, logger: logger)
-        }
-        views[key]!.peers[ObjectIdentifier(peer)] = peer
-        views[key]!.bitrate.update(peers: Array(views[key]!.peers.values))
-        return Attachment(peer: peer, view: view, key: key)
+        let owner = await cameraOwner(host: host, participant: place.participant, role: role, follow: follow)
+        var key = place.key
+        key.cameraOwner = owner
+        key.lowRate = false
+        try await move(attachment.peer, to: key, source: entry.source)
+        return owner
     }
 
-    /// Removes a peer; the view stops with its last peer.
+    /// The participant whose camera this peer shows now.
+    package func cameraOwner(of attachment: Attachment) -> UUID? {
+        placement[ObjectIdentifier(attachment.peer)]?.key.cameraOwner
+    }
+
+    /// Removes a peer; a view stops with its last peer.
     package func detach(_ attachment: Attachment) {
         let peer = attachment.peer
         GStreamerControl.async { peer.close() }
-        guard var entry = views[attachment.key] else { return }
-        entry.peers.removeValue(forKey: ObjectIdentifier(attachment.peer))
-        if entry.peers.isEmpty {
-            entry.bitrate.stop()
-            let (view, recorder) = (entry.view, entry.recording)
-            GStreamerControl.async {
-                recorder?.stop()
-                view.stop()
-            }
-            views.removeValue(forKey: attachment.key)
-            logger.info("view stopped")
-        } else {
-            entry.bitrate.update(peers: Array(entry.peers.values))
-            views[attachment.key] = entry
-        }
+        guard let place = placement.removeValue(forKey: ObjectIdentifier(peer)) else { return }
+        remove(peer, from: place.key)
     }
 
     /// Views and peers, for `/health`.
@@ -131,6 +118,7 @@ package actor Streamer {
     package func stopAll() async {
         let entries = Array(views.values)
         views.removeAll()
+        placement.removeAll()
         for entry in entries { entry.bitrate.stop() }
         _ = try? await GStreamerControl.run {
             for entry in entries {
@@ -139,5 +127,114 @@ package actor Streamer {
                 entry.view.stop()
             }
         }
+    }
+
+    private func cameraOwner(host: SceneHost, participant: UUID, role: Role, follow: Bool) async -> UUID {
+        guard role == .observer, follow,
+            let driver = await host.liveState.participants.values.first(where: { $0.role == .driver && $0.id != participant })
+        else { return participant }
+        return driver.id
+    }
+
+    private func attach(key: ViewKey, participant: UUID, source: any ViewSource, width: Int, height: Int) async throws(StreamerError)
+        -> Attachment
+    {
+        let view = try await view(for: key, source: source, width: width, height: height)
+        let (ice, logger) = (configuration.ice, self.logger)
+        let peer = try await GStreamerControl.run { () throws(StreamerError) in
+            try WebRTCPeer(view: view.pipeline, ice: ice, logger: logger)
+        }
+        placement[ObjectIdentifier(peer)] = Placement(key: key, participant: participant, size: (width, height))
+        add(peer, to: key)
+        return Attachment(peer: peer)
+    }
+
+    /// Moves a peer to the view `key` (started if needed, at the peer's size).
+    func move(_ peer: WebRTCPeer, to key: ViewKey, source: any ViewSource) async throws(StreamerError) {
+        let id = ObjectIdentifier(peer)
+        guard let place = placement[id], place.key != key else { return }
+        let view = try await view(for: key, source: source, width: place.size.width, height: place.size.height)
+        // The peer may have left while the view started.
+        guard placement[id] != nil else { return }
+        peer.watch(view.pipeline)
+        placement[id]?.key = key
+        add(peer, to: key)
+        remove(peer, from: place.key)
+        logger.info("peer moved", metadata: ["camera": "\(key.cameraOwner)", "lowRate": "\(key.lowRate)"])
+    }
+
+    /// The bitrate task's verdict on a peer of a shared view.
+    private func rateMove(_ peer: WebRTCPeer, _ move: BitrateTask.Move) async {
+        guard let place = placement[ObjectIdentifier(peer)], let entry = views[place.key] else { return }
+        var key = place.key
+        key.lowRate = move == .split
+        do {
+            try await self.move(peer, to: key, source: entry.source)
+        } catch {
+            logger.warning("moving a peer for its bandwidth failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func add(_ peer: WebRTCPeer, to key: ViewKey) {
+        views[key]?.peers[ObjectIdentifier(peer)] = peer
+        if let entry = views[key] { entry.bitrate.update(peers: Array(entry.peers.values)) }
+    }
+
+    private func remove(_ peer: WebRTCPeer, from key: ViewKey) {
+        guard var entry = views[key] else { return }
+        entry.peers.removeValue(forKey: ObjectIdentifier(peer))
+        guard entry.peers.isEmpty else {
+            entry.bitrate.update(peers: Array(entry.peers.values))
+            views[key] = entry
+            return
+        }
+        entry.bitrate.stop()
+        let (view, recorder) = (entry.view, entry.recording)
+        GStreamerControl.async {
+            recorder?.stop()
+            view.stop()
+        }
+        views.removeValue(forKey: key)
+        logger.info("view stopped", metadata: ["camera": "\(key.cameraOwner)"])
+    }
+
+    /// The view `key`, started (at this size) when it does not exist yet.
+    private func view(for key: ViewKey, source: any ViewSource, width: Int, height: Int) async throws(StreamerError) -> StreamView {
+        if let entry = views[key] { return entry.view }
+        guard let encoder = configuration.encoder(for: key.codec) else {
+            throw StreamerError(.missingElement, "No \(key.codec.rawValue) encoder is installed (x264enc, nvh264enc, vah264enc or vp8enc)")
+        }
+        let full = configuration.bitrateBounds(width: width, height: height)
+        let floor = SharedViewRate<ObjectIdentifier>.defaultFloor(full)
+        let bounds = key.lowRate ? max(100, full.lowerBound / 4)...floor : full
+        let start = key.lowRate ? floor : (bounds.lowerBound + bounds.upperBound) / 2
+        let (fps, logger) = (key.lowRate ? min(30, configuration.maxFPS) : configuration.maxFPS, self.logger)
+        let pipeline = try await GStreamerControl.run { () throws(StreamerError) in
+            let pipeline = try ViewPipeline(
+                width: width, height: height, fps: fps, encoder: encoder, bitrateKbps: start, clock: MonotonicClock(), logger: logger
+            )
+            try pipeline.start()
+            return pipeline
+        }
+        if let entry = views[key] {
+            // Another call started it meanwhile: use that one.
+            GStreamerControl.async { pipeline.stop() }
+            return entry.view
+        }
+        let pacer = FramePacer(maxFPS: fps, animationFPS: configuration.animationFPS, keepAliveFPS: configuration.keepAliveFPS)
+        let view = StreamView(cameraOwner: key.cameraOwner, pipeline: pipeline, pacer: pacer, logger: logger)
+        await view.start(source: source)
+        let policy = SharedViewRate<ObjectIdentifier>(
+            bounds: bounds, floorKbps: key.lowRate ? bounds.lowerBound : floor, maxFPS: fps, canSplit: !key.lowRate, startKbps: start
+        )
+        let bitrate = BitrateTask(view: view, policy: policy, logger: logger) { [weak self] peer, move in
+            await self?.rateMove(peer, move)
+        }
+        views[key] = ViewEntry(view: view, source: source, peers: [:], bitrate: bitrate)
+        logger.info(
+            "view started",
+            metadata: ["size": "\(width)x\(height)", "encoder": "\(encoder.kind.rawValue)", "lowRate": "\(key.lowRate)"])
+        if recording?.always == true && !key.lowRate { _ = try? await startRecording(key) }
+        return view
     }
 }

@@ -8,12 +8,15 @@ package struct StreamerConfiguration: Sendable {
     /// Bitrate bounds at 1280×720, in kbit/s; scaled by pixel count for other sizes.
     package var minKbps720p: Int
     package var maxKbps720p: Int
-    /// The encoder, detected at start (nil when no H.264 encoder is installed).
+    /// The H.264 encoder, detected at start (nil when none is installed).
     package var encoder: EncoderChoice?
+    /// The VP8 encoder for browsers without H.264 (nil when `vp8enc` is missing).
+    package var vp8Encoder: EncoderChoice?
 
     package init(
         ice: ICEConfiguration = ICEConfiguration(), maxFPS: Int = 60, animationFPS: Int = 30, keepAliveFPS: Int = 2,
-        minKbps720p: Int = 1_000, maxKbps720p: Int = 8_000, encoder: EncoderChoice? = EncoderChoice.detect()
+        minKbps720p: Int = 1_000, maxKbps720p: Int = 8_000, encoder: EncoderChoice? = EncoderChoice.detect(),
+        vp8Encoder: EncoderChoice? = EncoderChoice.detectVP8()
     ) {
         self.ice = ice
         self.maxFPS = maxFPS
@@ -22,6 +25,17 @@ package struct StreamerConfiguration: Sendable {
         self.minKbps720p = minKbps720p
         self.maxKbps720p = maxKbps720p
         self.encoder = encoder
+        self.vp8Encoder = vp8Encoder
+    }
+
+    /// The codecs views can be encoded in.
+    package var codecs: Set<VideoCodec> {
+        Set([encoder, vp8Encoder].compactMap { $0?.codec })
+    }
+
+    /// The encoder for `codec`, if installed.
+    package func encoder(for codec: VideoCodec) -> EncoderChoice? {
+        codec == .h264 ? encoder : vp8Encoder
     }
 
     /// The bitrate bounds for a view of this size.

@@ -2,7 +2,7 @@ package import Foundation
 package import SceneLedger
 
 /// The first message on `/signal`:
-/// `{"type":"join","scene":"<uuid>|demo","role":"driver|observer","name":"...","actor":"<uuid>"?,"media":"none|video"?,"width":n?,"height":n?}`.
+/// `{"type":"join","scene":"<uuid>|demo","role":"driver|observer","name":"...","actor":"<uuid>"?,"media":"none|video"?,"width":n?,"height":n?,"codecs":["H264","VP8"]?}`.
 package struct JoinRequest: Sendable, Equatable {
     package enum SceneRef: Sendable, Equatable {
         case id(UUID)
@@ -17,8 +17,13 @@ package struct JoinRequest: Sendable, Equatable {
     package var media: String
     package var width: Int?
     package var height: Int?
+    /// The video codecs the client decodes (RTP encoding names); empty: not said.
+    package var codecs: [String] = []
 
-    static let allowed: Set<String> = ["type", "scene", "role", "name", "actor", "media", "width", "height"]
+    static let allowed: Set<String> = ["type", "scene", "role", "name", "actor", "media", "width", "height", "codecs"]
+    /// At most this many codec names, each at most `maxCodecName` characters.
+    static let maxCodecs = 32
+    static let maxCodecName = 64
 
     /// Strict decoding, with the same error codes as commands.
     package static func decode(_ bytes: [UInt8]) -> Result<JoinRequest, CommandError> {
@@ -94,6 +99,18 @@ package struct JoinRequest: Sendable, Equatable {
         case (.failure(let e), _), (_, .failure(let e)):
             return .failure(e)
         }
-        return .success(JoinRequest(scene: scene, role: role, name: name, actor: actor, media: media, width: width, height: height))
+        var codecs: [String] = []
+        if let value = fields["codecs"] {
+            guard case .array(let items) = value, items.count <= maxCodecs,
+                let names = Optional(items.compactMap(\.stringValue)), names.count == items.count,
+                names.allSatisfy({ !$0.isEmpty && $0.count <= maxCodecName })
+            else {
+                return .failure(CommandError(.wrongType, "field \"codecs\" must be a list of at most \(maxCodecs) codec names such as [\"H264\",\"VP8\"]"))
+            }
+            codecs = names
+        }
+        var request = JoinRequest(scene: scene, role: role, name: name, actor: actor, media: media, width: width, height: height)
+        request.codecs = codecs
+        return .success(request)
     }
 }

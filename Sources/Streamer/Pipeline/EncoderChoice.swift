@@ -1,19 +1,28 @@
-/// Which H.264 encoder a view uses, chosen once at start from the installed plugins:
-/// NVIDIA's `nvh264enc`, VA-API's `vah264enc`, else `x264enc` configured for latency.
+/// Which encoder a view uses, chosen once at start from the installed plugins: for H.264
+/// NVIDIA's `nvh264enc`, VA-API's `vah264enc`, else `x264enc` configured for latency; for
+/// the VP8 fallback `vp8enc` in realtime mode.
 package struct EncoderChoice: Sendable, Equatable {
     package enum Kind: String, Sendable, CaseIterable {
-        case nvh264enc, vah264enc, x264enc
+        case nvh264enc, vah264enc, x264enc, vp8enc
     }
 
     package let kind: Kind
 
     package init(kind: Kind) { self.kind = kind }
 
+    /// What the encoder produces.
+    package var codec: VideoCodec { kind == .vp8enc ? .vp8 : .h264 }
+
+    /// `vp8enc` where it is installed.
+    package static func detectVP8(exists: (String) -> Bool = GStreamer.hasElement) -> EncoderChoice? {
+        exists(Kind.vp8enc.rawValue) ? EncoderChoice(kind: .vp8enc) : nil
+    }
+
     /// The first encoder whose element exists, in order of preference. `prefer` (from
     /// configuration or `SCENECAST_ENCODER`) moves one to the front.
     package static func detect(prefer: Kind? = nil, exists: (String) -> Bool = GStreamer.hasElement) -> EncoderChoice? {
         var order: [Kind] = [.nvh264enc, .vah264enc, .x264enc]
-        if let prefer { order.removeAll { $0 == prefer }; order.insert(prefer, at: 0) }
+        if let prefer, prefer != .vp8enc { order.removeAll { $0 == prefer }; order.insert(prefer, at: 0) }
         return order.first { exists($0.rawValue) }.map(EncoderChoice.init(kind:))
     }
 
@@ -45,12 +54,30 @@ package struct EncoderChoice: Sendable, Equatable {
             encoder.set("bitrate", uint: UInt(bitrateKbps))
             encoder.set("b-frames", uint: 0)
             encoder.set("key-int-max", uint: UInt(max(fps, 1) * 10))
+        case .vp8enc:
+            // Realtime: the fastest speed, one frame in, one frame out, CBR with a small
+            // buffer, and keyframes only on demand (or every ten seconds).
+            encoder.set("deadline", int64: 1)
+            encoder.set("cpu-used", 16)
+            encoder.set("lag-in-frames", 0)
+            encoder.set("end-usage", nick: "cbr")
+            encoder.set("target-bitrate", bitrateKbps * 1000)
+            encoder.set("buffer-size", 100)
+            encoder.set("buffer-initial-size", 50)
+            encoder.set("buffer-optimal-size", 80)
+            encoder.set("threads", 2)
+            encoder.set("error-resilient", nick: "default")
+            encoder.set("keyframe-max-dist", max(fps, 1) * 10)
         }
         return encoder
     }
 
     /// Sets the target bitrate while the pipeline plays.
     func setBitrate(_ encoder: GstElementRef, kbps: Int) {
-        encoder.set("bitrate", uint: UInt(kbps))
+        if kind == .vp8enc {
+            encoder.set("target-bitrate", kbps * 1000)
+        } else {
+            encoder.set("bitrate", uint: UInt(kbps))
+        }
     }
 }

@@ -3,18 +3,20 @@ package import Logging
 package import Renderer
 package import Synchronization
 
-/// One view's media pipeline:
+/// One view's encoding pipeline:
 ///
 /// `appsrc` (I420, live, timestamps from the view's monotonic clock) → encoder → caps
-/// (constrained-baseline H.264) → `rtph264pay` (zero-latency aggregation, SPS/PPS with
-/// every keyframe, MTU 1200) → `tee` → one `queue` + `webrtcbin` per peer (`WebRTCPeer`).
+/// (constrained-baseline H.264, or VP8) → `fakesink`.
 ///
-/// Forced keyframes, whether asked for here or by a peer's PLI/FIR (which webrtcbin sends
-/// upstream as a force-key-unit event), pass one pad probe on the encoder's output that
-/// lets through at most one per second (`KeyframeCoalescer`).
+/// A buffer probe on the encoder's output hands every encoded frame to the view's
+/// subscribers (`EncodedSubscriber`: each peer's own send pipeline, see `WebRTCPeer`), so
+/// one encode feeds any number of peers, and a peer can move from one view to another
+/// without renegotiating. Forced keyframes, whether asked for here, by a joining peer or
+/// by a peer's PLI/FIR, pass one pad probe on the encoder's output that lets through at
+/// most one per second (`KeyframeCoalescer`).
 package final class ViewPipeline: @unchecked Sendable {
     // @unchecked: the element references never change after init; GStreamer serializes
-    // element calls itself; `coalescer` and `bitrate` sit behind Mutexes.
+    // element calls itself; `coalescer`, `bitrate` and `subscribers` sit behind Mutexes.
     package let width: Int
     package let height: Int
     package let fps: Int
@@ -22,16 +24,19 @@ package final class ViewPipeline: @unchecked Sendable {
     let pipeline: GstElementRef
     let appsrc: GstElementRef
     let encoder: GstElementRef
-    let tee: GstElementRef
     let logger: Logger
     let clock: MonotonicClock
     let coalescer = Mutex(KeyframeCoalescer())
+    /// Who gets each encoded frame, by identity.
+    let subscribers = Mutex<[ObjectIdentifier: any EncodedSubscriber]>([:])
     /// Frames pushed into the encoder so far.
     package let framesPushed = Atomic<Int>(0)
     private let currentBitrate: Mutex<Int>
     private var busWatch: BusWatch?
     private var probeID: gulong = 0
-    private let encoderSource: GstPadRef
+    private var fanoutID: gulong = 0
+    let encoderSource: GstPadRef
+    let encodedPad: GstPadRef
 
     package init(
         width: Int, height: Int, fps: Int, encoder choice: EncoderChoice, bitrateKbps: Int, clock: MonotonicClock,
@@ -49,8 +54,7 @@ package final class ViewPipeline: @unchecked Sendable {
         appsrc = try GStreamer.make("appsrc", name: "frames")
         encoder = try choice.make(bitrateKbps: bitrateKbps, fps: fps)
         let profile = try GStreamer.make("capsfilter", name: "profile")
-        let payloader = try GStreamer.make("rtph264pay", name: "pay")
-        tee = try GStreamer.make("tee", name: "peers")
+        let sink = try GStreamer.make("fakesink", name: "encoded")
 
         let rawCaps = try GStreamer.caps("video/x-raw,format=I420,width=\(width),height=\(height),framerate=\(fps)/1")
         appsrc.setCaps("caps", rawCaps)
@@ -62,19 +66,14 @@ package final class ViewPipeline: @unchecked Sendable {
         // At most a few frames wait in appsrc; a late encoder drops old frames, never blocks the renderer.
         appsrc.set("max-buffers", uint64: 3)
         appsrc.set("leaky-type", nick: "downstream")
-        // Level 5.1 covers every view size up to 1920×1080 at 60 fps; the encoder writes it
-        // into the SPS, so the stream matches the level the offer names (42e033).
-        let h264Caps = try GStreamer.caps(
-            "video/x-h264,profile=constrained-baseline,level=(string)5.1,stream-format=byte-stream,alignment=au")
-        profile.setCaps("caps", h264Caps)
-        gst_caps_unref(h264Caps)
-        payloader.set("aggregate-mode", nick: "zero-latency")
-        payloader.set("config-interval", -1)
-        payloader.set("mtu", uint: 1200)
-        payloader.set("pt", uint: 96)
-        tee.set("allow-not-linked", true)
+        let encodedCaps = try GStreamer.caps(choice.codec.encodedCaps)
+        profile.setCaps("caps", encodedCaps)
+        gst_caps_unref(encodedCaps)
+        sink.set("sync", false)
+        sink.set("async", false)
+        sink.set("enable-last-sample", false)
 
-        let chain = [appsrc, encoder, profile, payloader, tee]
+        let chain = [appsrc, encoder, profile, sink]
         for element in chain { gst_bin_add(UnsafeMutableRawPointer(pipeline.pointer).assumingMemoryBound(to: GstBin.self), element.pointer) }
         for (a, b) in zip(chain, chain.dropFirst()) where gst_element_link(a.pointer, b.pointer) == 0 {
             throw StreamerError(.pipeline, "The view pipeline could not link its elements (\(choice.kind.rawValue))")
@@ -82,14 +81,23 @@ package final class ViewPipeline: @unchecked Sendable {
         guard let source = encoder.staticPad("src") else {
             throw StreamerError(.pipeline, "The encoder has no src pad")
         }
+        guard let encoded = profile.staticPad("src") else {
+            throw StreamerError(.pipeline, "The view's caps filter has no src pad")
+        }
         encoderSource = source
+        encodedPad = encoded
         installKeyframeProbe()
+        installFanout()
     }
 
     deinit {
         if probeID != 0 { gst_pad_remove_probe(encoderSource.pointer, probeID) }
+        if fanoutID != 0 { gst_pad_remove_probe(encodedPad.pointer, fanoutID) }
         pipeline.setState(GST_STATE_NULL)
     }
+
+    /// What this view encodes to.
+    package var codec: VideoCodec { encoderChoice.codec }
 
     var bin: UnsafeMutablePointer<GstBin> {
         UnsafeMutableRawPointer(pipeline.pointer).assumingMemoryBound(to: GstBin.self)
@@ -102,11 +110,7 @@ package final class ViewPipeline: @unchecked Sendable {
         busWatch = GLibLoop.shared.watch(pipeline) { message in
             switch message.kind {
             case .latency:
-                // A peer joined or left: let the RTP sessions know the pipeline's latency.
                 _ = gst_bin_recalculate_latency(UnsafeMutableRawPointer(pipeline.pointer).assumingMemoryBound(to: GstBin.self))
-            case .error where message.isPeerScoped:
-                // A peer's data channel or transport failed; the others keep streaming.
-                logger.debug("peer element error", metadata: ["source": "\(message.source)", "error": "\(message.text)"])
             case .error:
                 logger.error("view pipeline error", metadata: ["source": "\(message.source)", "error": "\(message.text)"])
             case .warning:
@@ -124,6 +128,7 @@ package final class ViewPipeline: @unchecked Sendable {
     package func stop() {
         pipeline.setState(GST_STATE_NULL)
         busWatch = nil
+        subscribers.withLock { $0.removeAll() }
     }
 
     /// Pushes one I420 frame, timestamped now on the view's clock.
@@ -176,6 +181,40 @@ package final class ViewPipeline: @unchecked Sendable {
         }
         probeID = gst_pad_add_probe(encoderSource.pointer, GST_PAD_PROBE_TYPE_EVENT_UPSTREAM, probe, context, release)
     }
+
+    /// Hands each encoded frame to every subscriber, on the encoder's streaming thread.
+    private func installFanout() {
+        let context = Unmanaged.passRetained(CoalescerBox(pipeline: self)).toOpaque()
+        let probe: @convention(c) (UnsafeMutablePointer<GstPad>?, UnsafeMutablePointer<GstPadProbeInfo>?, gpointer?) -> GstPadProbeReturn = {
+            _, info, data in
+            guard let info, let data, let buffer = scenecast_probe_buffer(info),
+                let view = Unmanaged<CoalescerBox>.fromOpaque(data).takeUnretainedValue().pipeline
+            else { return GST_PAD_PROBE_OK }
+            for subscriber in view.subscribers.withLock({ Array($0.values) }) { subscriber.deliver(buffer, from: view) }
+            return GST_PAD_PROBE_OK
+        }
+        let release: @convention(c) (gpointer?) -> Void = { data in
+            if let data { Unmanaged<CoalescerBox>.fromOpaque(data).release() }
+        }
+        fanoutID = gst_pad_add_probe(encodedPad.pointer, GST_PAD_PROBE_TYPE_BUFFER, probe, context, release)
+    }
+
+    /// Starts handing encoded frames to `subscriber` and asks for a keyframe for it.
+    func subscribe(_ subscriber: some EncodedSubscriber) {
+        subscribers.withLock { $0[ObjectIdentifier(subscriber)] = subscriber }
+        requestKeyframe()
+    }
+
+    /// Stops handing frames to `subscriber`.
+    func unsubscribe(_ subscriber: some EncodedSubscriber) {
+        _ = subscribers.withLock { $0.removeValue(forKey: ObjectIdentifier(subscriber)) }
+    }
+}
+
+/// Something that takes a view's encoded frames (a peer's send pipeline).
+protocol EncodedSubscriber: AnyObject, Sendable {
+    /// One encoded frame, on the view's streaming thread: copy what you keep, never block.
+    func deliver(_ buffer: UnsafeMutablePointer<GstBuffer>, from view: ViewPipeline)
 }
 
 /// Weak hold on the pipeline from the C probe, so the probe never keeps it alive.

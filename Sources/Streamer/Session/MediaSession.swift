@@ -11,23 +11,33 @@ package import SceneLedger
 package actor MediaSession {
     /// Attaches a peer at a size: to a live view of the scene, or to a replay's view.
     typealias Attach = @Sendable (_ width: Int, _ height: Int) async throws(StreamerError) -> Streamer.Attachment
+    /// Moves the peer to the driver's view (true) or its own camera's; returns the camera owner.
+    typealias Follow = @Sendable (_ attachment: Streamer.Attachment, _ follow: Bool) async throws(StreamerError) -> UUID
 
     let streamer: Streamer
     let attach: Attach
+    let follow: Follow?
     /// Where the client's data-channel messages go.
     let receive: @Sendable ([UInt8]) async -> Void
     let sink: RoutedSink
     let logger: Logger
-    private var machine = SignalMachine()
+    private var machine: SignalMachine
     private var attachment: Streamer.Attachment?
     private var pump: Task<Void, Never>?
 
-    /// A participant's live view: data-channel messages go to the scene host as commands.
-    package init(streamer: Streamer, host: SceneHost, session: UUID, role: Role, sink: RoutedSink, logger: Logger) {
+    /// A participant's live view in `codec`: data-channel messages go to the scene host as
+    /// commands. An observer follows the driver's view until it sends `view` with
+    /// `"follow":false`.
+    package init(
+        streamer: Streamer, host: SceneHost, session: UUID, role: Role, codec: VideoCodec = .h264, sink: RoutedSink, logger: Logger
+    ) {
         self.init(
-            streamer: streamer,
+            streamer: streamer, codec: codec,
             attach: { width, height throws(StreamerError) in
-                try await streamer.attach(host: host, participant: session, role: role, width: width, height: height)
+                try await streamer.attach(host: host, participant: session, role: role, codec: codec, width: width, height: height)
+            },
+            follow: { attachment, follow throws(StreamerError) in
+                try await streamer.follow(attachment, host: host, role: role, follow: follow)
             },
             receive: { bytes in await host.receive(bytes, from: session) }, sink: sink, logger: logger)
     }
@@ -39,16 +49,21 @@ package actor MediaSession {
         sink: RoutedSink, logger: Logger
     ) {
         self.init(
-            streamer: streamer,
+            streamer: streamer, codec: .h264,
             attach: { width, height throws(StreamerError) in
                 try await streamer.attach(source: source, cameraOwner: cameraOwner, width: width, height: height)
             },
-            receive: receive, sink: sink, logger: logger)
+            follow: nil, receive: receive, sink: sink, logger: logger)
     }
 
-    private init(streamer: Streamer, attach: @escaping Attach, receive: @escaping @Sendable ([UInt8]) async -> Void, sink: RoutedSink, logger: Logger) {
+    private init(
+        streamer: Streamer, codec: VideoCodec, attach: @escaping Attach, follow: Follow?,
+        receive: @escaping @Sendable ([UInt8]) async -> Void, sink: RoutedSink, logger: Logger
+    ) {
         self.streamer = streamer
+        self.machine = SignalMachine(codec: codec)
         self.attach = attach
+        self.follow = follow
         self.receive = receive
         self.sink = sink
         self.logger = logger
@@ -68,8 +83,23 @@ package actor MediaSession {
     }
 
     /// A signalling message from the client's WebSocket.
-    package func handle(_ message: SignalMessage) {
-        perform(machine.handle(.client(message)))
+    package func handle(_ message: SignalMessage) async {
+        let actions = machine.handle(.client(message))
+        perform(actions)
+        for case .follow(let wanted) in actions { await setFollow(wanted) }
+    }
+
+    private func setFollow(_ wanted: Bool) async {
+        guard let follow, let attachment else {
+            sink.socket.send(raw: SignalMachine.error(SignalMachine.negotiationFailed, "this video session cannot change views").canonicalBytes)
+            return
+        }
+        do {
+            let camera = try await follow(attachment, wanted)
+            sink.socket.send(raw: SignalMessage.viewState(follow: wanted, camera: camera.uuidString.lowercased()).canonicalBytes)
+        } catch {
+            sink.socket.send(raw: SignalMachine.error(SignalMachine.negotiationFailed, "the view could not change: \(error.message)").canonicalBytes)
+        }
     }
 
     /// Ends the media session (the WebSocket closed or said `bye`).
@@ -115,6 +145,8 @@ package actor MediaSession {
             case .closePeer:
                 sink.route(to: nil)
                 if let peer = attachment?.peer { GStreamerControl.async { peer.close() } }
+            case .follow:
+                break  // carried out by `handle`, which can wait for the move
             }
         }
     }

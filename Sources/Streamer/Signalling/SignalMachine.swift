@@ -38,6 +38,8 @@ package struct SignalMachine: Sendable {
         case routeToChannel(Bool)
         /// Close the peer connection.
         case closePeer
+        /// Follow the driver's view (true) or watch the participant's own camera.
+        case follow(Bool)
     }
 
     /// The error code for signalling out of turn or a failed negotiation.
@@ -45,10 +47,12 @@ package struct SignalMachine: Sendable {
     package static let noMedia = CommandError.Code("no_media")
 
     package private(set) var state: State = .offering
+    /// The codec the offer carries.
+    package let codec: VideoCodec
     private var localCandidates: [(String, Int)] = []
     private var remoteCandidates: [(String, Int)] = []
 
-    package init() {}
+    package init(codec: VideoCodec = .h264) { self.codec = codec }
 
     package mutating func handle(_ input: Input) -> [Action] {
         if state == .closed { return [] }
@@ -85,10 +89,12 @@ package struct SignalMachine: Sendable {
                 let why = state == .offering ? "no offer has been sent yet" : "an answer was already applied"
                 return [.send(Self.error(Self.negotiationFailed, "unexpected answer: \(why)"))]
             }
-            guard Self.acceptsH264(sdp) else {
+            guard Self.accepts(codec, sdp) else {
                 state = .closed
+                let other = codec == .h264 ? "VP8" : "H264"
                 return [
-                    .send(Self.error(Self.negotiationFailed, "the answer accepts no H.264 video; this server streams H.264 only (VP8 is not offered yet)")),
+                    .send(Self.error(Self.negotiationFailed,
+                        "the answer accepts no \(codec.rawValue) video; list the codecs the browser decodes in join's \"codecs\" (for example [\"\(other)\"])")),
                     .routeToChannel(false), .closePeer,
                 ]
             }
@@ -104,18 +110,23 @@ package struct SignalMachine: Sendable {
         case .bye:
             state = .closed
             return [.routeToChannel(false), .closePeer]
+        case .view(let follow):
+            return [.follow(follow)]
         case .command:
             return []
         }
     }
 
     /// True when the answer's video section is active (a non-zero port) and keeps H.264.
-    package static func acceptsH264(_ sdp: String) -> Bool {
+    package static func acceptsH264(_ sdp: String) -> Bool { accepts(.h264, sdp) }
+
+    /// True when the answer's video section is active (a non-zero port) and keeps `codec`.
+    package static func accepts(_ codec: VideoCodec, _ sdp: String) -> Bool {
         let lines = sdp.split(whereSeparator: \.isNewline)
         guard let start = lines.firstIndex(where: { $0.hasPrefix("m=video ") }) else { return false }
         if lines[start].split(separator: " ").dropFirst().first == "0" { return false }
         let section = lines[(start + 1)...].prefix { !$0.hasPrefix("m=") }
-        return section.contains { $0.hasPrefix("a=rtpmap:") && $0.uppercased().contains(" H264/90000") }
+        return section.contains { $0.hasPrefix("a=rtpmap:") && $0.uppercased().contains(" \(codec.rawValue)/90000") }
     }
 
     /// An `error` message with `"ref":null`.

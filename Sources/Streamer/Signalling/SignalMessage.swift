@@ -6,10 +6,14 @@ package import SceneLedger
 /// Client to server: `{"type":"answer","sdp":"..."}`,
 /// `{"type":"ice","candidate":"candidate:...","sdpMLineIndex":0}` (optionally `sdpMid`
 /// and `usernameFragment`; an empty `candidate` ends gathering) and `{"type":"bye"}`.
-/// Server to client: `{"type":"offer","sdp":"..."}` and `ice` in the same shape.
+/// `{"type":"view","follow":false}` detaches an observer's video from the driver's view
+/// (its own camera, its own render and encode); `"follow":true` follows the driver again.
+/// Server to client: `{"type":"offer","sdp":"..."}`, `ice` in the same shape, and
+/// `{"type":"view","follow":bool,"camera":"<participant>"}` after a `view`.
 package enum SignalMessage: Sendable, Equatable {
     case answer(sdp: String)
     case ice(candidate: String, mline: Int)
+    case view(follow: Bool)
     case bye
     /// Anything else: a command, for the scene host.
     case command
@@ -29,6 +33,7 @@ package enum SignalMessage: Sendable, Equatable {
         case "bye": return .success(bytes.count < 64 ? .bye : .command)
         case "answer": return answer(fields)
         case "ice": return ice(fields)
+        case "view": return view(fields)
         default: return .success(.command)
         }
     }
@@ -74,6 +79,24 @@ package enum SignalMessage: Sendable, Equatable {
             mline = Int(number)
         }
         return .success(.ice(candidate: candidate, mline: mline))
+    }
+
+    private static func view(_ fields: [String: JSONValue]) -> Result<SignalMessage, CommandError> {
+        if let extra = fields.keys.sorted().first(where: { !["type", "follow"].contains($0) }) {
+            return .failure(CommandError(.unexpectedField, "field \"\(extra)\" is not part of a view message"))
+        }
+        guard let value = fields["follow"] else {
+            return .failure(CommandError(.missingField, "field \"follow\" is required: true follows the driver, false shows your own camera"))
+        }
+        guard case .bool(let follow) = value else {
+            return .failure(CommandError(.wrongType, "field \"follow\" must be true or false"))
+        }
+        return .success(.view(follow: follow))
+    }
+
+    /// `{"type":"view","follow":...,"camera":...}`: whose camera the video shows now.
+    package static func viewState(follow: Bool, camera: String) -> JSONValue {
+        ["type": "view", "follow": .bool(follow), "camera": .string(camera)]
     }
 
     /// `{"type":"offer","sdp":...}`

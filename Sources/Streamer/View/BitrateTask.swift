@@ -1,31 +1,42 @@
 import Logging
 import Synchronization
 
-/// Polls a view's peers' receiver reports once a second and applies `BitrateController`
-/// to the view's encoder and frame pacer.
+/// Polls a view's peers' receiver reports once a second, applies `SharedViewRate` to the
+/// view's encoder and frame pacer, and hands peers that should change views to `move`.
 final class BitrateTask: Sendable {
+    enum Move: Sendable { case split, promote }
+
     private let peers = PeerList()
     private let task: Task<Void, Never>
 
-    init(view: StreamView, bounds: ClosedRange<Int>, maxFPS: Int, logger: Logger) {
+    init(
+        view: StreamView, policy: SharedViewRate<ObjectIdentifier>, logger: Logger,
+        move: @escaping @Sendable (WebRTCPeer, Move) async -> Void
+    ) {
         let peers = self.peers
         task = Task {
-            var controller = BitrateController(bounds: bounds, maxFPS: maxFPS, startKbps: view.pipeline.bitrateKbps)
+            var policy = policy
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(1))
-                var worst: ReceiverReport?
-                for peer in peers.list.withLock({ $0 }) {
-                    let report = await withCheckedContinuation { continuation in
+                let list = peers.list.withLock { $0 }
+                var reports: [ObjectIdentifier: ReceiverReport?] = [:]
+                for peer in list {
+                    reports[ObjectIdentifier(peer)] = await withCheckedContinuation { continuation in
                         peer.receiverReport { continuation.resume(returning: $0) }
                     }
-                    if let report, report.fractionLost >= (worst?.fractionLost ?? -1) { worst = report }
                 }
-                let before = controller
-                controller.update(worst)
-                guard controller != before else { continue }
-                view.pipeline.setBitrate(kbps: controller.kbps)
-                view.pacer.withLock { $0.limit(to: controller.fps) }
-                logger.debug("view bitrate", metadata: ["kbps": "\(controller.kbps)", "fps": "\(controller.fps)"])
+                guard !reports.isEmpty else { continue }
+                let decision = policy.update(reports, current: view.pipeline.bitrateKbps)
+                if decision.kbps != view.pipeline.bitrateKbps {
+                    view.pipeline.setBitrate(kbps: decision.kbps)
+                    logger.debug("view bitrate", metadata: ["kbps": "\(decision.kbps)", "fps": "\(decision.fps)"])
+                }
+                view.pacer.withLock { $0.limit(to: decision.fps) }
+                for peer in list {
+                    let id = ObjectIdentifier(peer)
+                    if decision.split.contains(id) { await move(peer, .split) }
+                    if decision.promote.contains(id) { await move(peer, .promote) }
+                }
             }
         }
     }

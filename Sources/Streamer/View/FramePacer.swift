@@ -11,11 +11,18 @@ package struct FramePacer: Sendable, Equatable {
     package var maxFPS: Int
     package var animationFPS: Int
     package var keepAliveFPS: Int
+    /// The rates asked for at start; `limit(to:)` never goes above them.
+    private let configured: (max: Int, animation: Int)
 
     package init(maxFPS: Int = 60, animationFPS: Int = 30, keepAliveFPS: Int = 2) {
         self.maxFPS = max(1, maxFPS)
         self.animationFPS = max(1, min(animationFPS, self.maxFPS))
         self.keepAliveFPS = max(1, min(keepAliveFPS, self.maxFPS))
+        configured = (self.maxFPS, self.animationFPS)
+    }
+
+    package static func == (a: FramePacer, b: FramePacer) -> Bool {
+        (a.maxFPS, a.animationFPS, a.keepAliveFPS) == (b.maxFPS, b.animationFPS, b.keepAliveFPS)
     }
 
     package var minimumInterval: UInt64 { 1_000_000_000 / UInt64(maxFPS) }
@@ -39,8 +46,9 @@ package struct FramePacer: Sendable, Equatable {
 
     /// Lowers the rate when bandwidth stays low (fps before resolution): the cap becomes
     /// `fps`, at least the keep-alive rate.
+    /// A later, higher `fps` restores the rates up to those configured.
     package mutating func limit(to fps: Int) {
-        maxFPS = max(keepAliveFPS, fps)
-        animationFPS = min(animationFPS, maxFPS)
+        maxFPS = max(keepAliveFPS, min(fps, configured.max))
+        animationFPS = min(configured.animation, maxFPS)
     }
 }

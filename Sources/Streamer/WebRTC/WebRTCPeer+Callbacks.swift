@@ -34,23 +34,13 @@ extension WebRTCPeer {
                 // The first packets after DTLS completes may still be lost; ask again after
                 // one and two seconds (coalesced with everyone else's requests).
                 peer.logger.debug("peer connected; forcing a keyframe")
-                let view = peer.view
-                view.requestKeyframe()
+                peer.requestKeyframe()
                 for delay in [1.0, 2.0] {
-                    DispatchQueue.global().asyncAfter(deadline: .now() + delay) { [weak view] in view?.requestKeyframe() }
+                    DispatchQueue.global().asyncAfter(deadline: .now() + delay) { [weak peer] in peer?.requestKeyframe() }
                 }
             }
         }
         connectSignal(webrtc.raw, "notify::connection-state", unsafeBitCast(state, to: GCallback.self), context: PeerCallbacks(self))
-
-        // The queue overflowed: skip to the next keyframe and ask for one.
-        let overrun: @convention(c) (UnsafeMutablePointer<GstElement>?, gpointer?) -> Void = { _, data in
-            guard let peer = callbackContext(data, as: PeerCallbacks.self)?.peer else { return }
-            if !peer.skipping.exchange(true, ordering: .acquiringAndReleasing) {
-                peer.view.requestKeyframe()
-            }
-        }
-        connectSignal(queue.raw, "overrun", unsafeBitCast(overrun, to: GCallback.self), context: PeerCallbacks(self))
     }
 
     func connectChannelSignals(_ channel: DataChannelRef) {
@@ -83,22 +73,45 @@ extension WebRTCPeer {
         connectSignal(raw, "on-message-data", unsafeBitCast(binary, to: GCallback.self), context: context)
     }
 
-    /// After an overflow, drops delta packets until a keyframe's arrive.
-    func installSkipProbe(on pad: GstPadRef) {
+    /// A PLI or FIR from the browser arrives as an upstream force-key-unit event at the
+    /// payloader; it goes to the watched view's encoder (coalesced there), not to `appsrc`.
+    func installKeyframeRequestProbe(on pad: GstPadRef) {
         let probe: @convention(c) (UnsafeMutablePointer<GstPad>?, UnsafeMutablePointer<GstPadProbeInfo>?, gpointer?) -> GstPadProbeReturn = {
             _, info, data in
-            guard let info, let buffer = scenecast_probe_buffer(info),
-                let peer = callbackContext(data, as: PeerCallbacks.self)?.peer,
-                peer.skipping.load(ordering: .acquiring)
+            guard let info, let event = scenecast_probe_event(info), gst_video_event_is_force_key_unit(event) != 0,
+                let peer = callbackContext(data, as: PeerCallbacks.self)?.peer
             else { return GST_PAD_PROBE_OK }
-            if scenecast_buffer_is_delta(buffer) != 0 { return GST_PAD_PROBE_DROP }
-            peer.skipping.store(false, ordering: .releasing)
-            return GST_PAD_PROBE_OK
+            peer.requestKeyframe()
+            return GST_PAD_PROBE_DROP
         }
         let context = Unmanaged.passRetained(PeerCallbacks(self) as AnyObject).toOpaque()
         let release: @convention(c) (gpointer?) -> Void = { data in
             if let data { Unmanaged<AnyObject>.fromOpaque(data).release() }
         }
-        _ = gst_pad_add_probe(pad.pointer, GST_PAD_PROBE_TYPE_BUFFER, probe, context, release)
+        _ = gst_pad_add_probe(pad.pointer, GST_PAD_PROBE_TYPE_EVENT_UPSTREAM, probe, context, release)
+    }
+}
+
+extension WebRTCPeer: EncodedSubscriber {
+    /// One encoded frame of the watched view, on its streaming thread. While skipping
+    /// (after a move or an overflow) delta frames are dropped until a keyframe; a peer
+    /// whose `appsrc` is over its bound starts skipping and asks for a keyframe. Frames
+    /// are stamped on the peer's own clock, so moving between views keeps time monotonic.
+    func deliver(_ buffer: UnsafeMutablePointer<GstBuffer>, from view: ViewPipeline) {
+        guard current.withLock({ $0 === view }) else { return }
+        let source = UnsafeMutableRawPointer(appsrc.pointer).assumingMemoryBound(to: GstAppSrc.self)
+        let isDelta = scenecast_buffer_is_delta(buffer) != 0
+        if gst_app_src_get_current_level_bytes(source) > Self.maxQueuedBytes {
+            if !skipping.exchange(true, ordering: .acquiringAndReleasing) { view.requestKeyframe() }
+            return
+        }
+        if skipping.load(ordering: .acquiring) {
+            guard !isDelta else { return }
+            skipping.store(false, ordering: .releasing)
+        }
+        guard let copy = gst_buffer_copy(buffer) else { return }
+        scenecast_buffer_set_pts(copy, guint64(clock.now()), scenecast_clock_time_none())
+        _ = gst_app_src_push_buffer(source, copy)
+        framesSent.wrappingAdd(1, ordering: .relaxed)
     }
 }

@@ -1,45 +1,67 @@
 import CGStreamer
 package import Logging
-import Synchronization
+package import Synchronization
 
-/// One viewer's branch of a view pipeline: `tee` → `queue` (bounded, leaky) → `webrtcbin`
-/// (max-bundle, video sendonly, data channels `input` and `commands`).
+/// One viewer's send pipeline: `appsrc` (the encoded frames of the view it watches) →
+/// RTP payloader (`rtph264pay` zero-latency, SPS/PPS with every keyframe, MTU 1200; or
+/// `rtpvp8pay`) → `webrtcbin` (max-bundle, video sendonly, data channels `input` and
+/// `commands`).
+///
+/// The peer subscribes to a `ViewPipeline`'s encoded frames and can move to another view
+/// of the same codec (`watch(_:)`): the RTP stream goes on with the same SSRC and
+/// sequence, starting again at the new view's next keyframe, so the browser sees at most
+/// a change of resolution, never a renegotiation.
 ///
 /// Everything webrtcbin reports (the offer, local candidates, channel state and
-/// messages) comes out of `events` in order. A peer whose queue overflows drops the rest
-/// of what it holds, skips ahead to the next keyframe and asks for one; the view and the
-/// other peers never wait for it.
+/// messages) comes out of `events` in order. A peer whose `appsrc` holds more than its
+/// bound drops frames until the next keyframe and asks for one; the view and the other
+/// peers never wait for it.
 package final class WebRTCPeer: @unchecked Sendable {
-    // @unchecked: element references and the pad are set once in init; `channels` and
-    // `closed` sit behind a Mutex; webrtcbin serializes its own signals.
+    // @unchecked: element references are set once in init; the watched view, `channels`
+    // and `clock` sit behind Mutexes; flags are atomics; webrtcbin serializes its signals.
     package let events: AsyncStream<PeerEvent>
     let continuation: AsyncStream<PeerEvent>.Continuation
-    let view: ViewPipeline
-    let queue: GstElementRef
+    package let codec: VideoCodec
+    let pipeline: GstElementRef
+    let appsrc: GstElementRef
     let webrtc: GstElementRef
     let logger: Logger
-    private let teePad: GstPadRef
     let channels = Mutex<[DataChannelLabel: DataChannelRef]>([:])
+    let current: Mutex<ViewPipeline?>
+    let clock = MonotonicClock()
+    private var busWatch: BusWatch?
     private let closed = Atomic<Bool>(false)
-    /// Set when the queue overflowed: drop delta frames until the next keyframe.
-    let skipping = Atomic<Bool>(false)
+    /// Set after an overflow or a move: drop delta frames until the next keyframe.
+    let skipping = Atomic<Bool>(true)
+    /// Encoded frames handed to webrtcbin so far.
+    package let framesSent = Atomic<Int>(0)
+    /// The most bytes waiting in `appsrc` before the peer skips to the next keyframe:
+    /// about half a second at the top bitrate.
+    static let maxQueuedBytes: UInt64 = 512 * 1024
 
     package init(view: ViewPipeline, ice: ICEConfiguration, logger: Logger) throws(StreamerError) {
         (events, continuation) = AsyncStream.makeStream(of: PeerEvent.self)
-        self.view = view
+        codec = view.codec
+        current = Mutex(view)
         self.logger = logger
-        queue = try GStreamer.make("queue")
-        webrtc = try GStreamer.make("webrtcbin")
-        // Bounded by bytes (x264's shifted timestamps make time levels unreliable): about
-        // half a second at the top bitrate, the oldest packets dropped first.
-        queue.set("max-size-buffers", uint: 0)
-        queue.set("max-size-bytes", uint: 512 * 1024)
-        queue.set("max-size-time", uint64: 0)
-        queue.set("leaky", nick: "downstream")
-        guard let teePad = view.tee.requestPad("src_%u") else {
-            throw StreamerError(.pipeline, "The view's tee gave no pad for a new peer")
+        pipeline = GstElementRef(sinking: gst_pipeline_new("peer")!)
+        appsrc = try GStreamer.make("appsrc", name: "encoded")
+        let payloader = try GStreamer.make(codec.payloader, name: "pay")
+        webrtc = try GStreamer.make("webrtcbin", name: "webrtc")
+        let caps = try GStreamer.caps(codec.encodedCaps)
+        appsrc.setCaps("caps", caps)
+        gst_caps_unref(caps)
+        appsrc.set("is-live", true)
+        appsrc.set("do-timestamp", false)
+        appsrc.set("format", nick: "time")
+        appsrc.set("block", false)
+        appsrc.set("max-bytes", uint64: Self.maxQueuedBytes * 2)
+        if codec == .h264 {
+            payloader.set("aggregate-mode", nick: "zero-latency")
+            payloader.set("config-interval", -1)
         }
-        self.teePad = teePad
+        payloader.set("mtu", uint: 1200)
+        payloader.set("pt", uint: UInt(codec.payloadType))
         webrtc.set("bundle-policy", nick: "max-bundle")
         if let stun = ice.webrtcSTUN { webrtc.set("stun-server", string: stun) }
         for turn in ice.webrtcTURN { _ = scenecast_emit_add_turn_server(webrtc.pointer, turn) }
@@ -49,8 +71,11 @@ package final class WebRTCPeer: @unchecked Sendable {
             }
             g_object_unref(agent)
         }
-        gst_bin_add(view.bin, queue.pointer)
-        gst_bin_add(view.bin, webrtc.pointer)
+        let bin = UnsafeMutableRawPointer(pipeline.pointer).assumingMemoryBound(to: GstBin.self)
+        for element in [appsrc, payloader, webrtc] { gst_bin_add(bin, element.pointer) }
+        guard gst_element_link(appsrc.pointer, payloader.pointer) != 0 else {
+            throw StreamerError(.pipeline, "The peer's payloader could not be linked (\(codec.rawValue))")
+        }
         connectWebRTCSignals()
         webrtc.setState(GST_STATE_READY)
         try createDataChannels()
@@ -59,14 +84,13 @@ package final class WebRTCPeer: @unchecked Sendable {
             throw StreamerError(.pipeline, "webrtcbin gave no sink pad")
         }
         configureTransceiver(of: sink)
-        guard let queueSink = queue.staticPad("sink"), let queueSource = queue.staticPad("src") else {
-            throw StreamerError(.pipeline, "The peer queue could not be linked")
+        guard let payloaded = payloader.staticPad("src"), let payloaderSink = payloader.staticPad("sink") else {
+            throw StreamerError(.pipeline, "The peer's payloader has no pads")
         }
-        try queueSource.link(to: sink)
-        installSkipProbe(on: queueSource)
-        webrtc.syncStateWithParent()
-        queue.syncStateWithParent()
-        try teePad.link(to: queueSink)
+        try payloaded.link(to: sink)
+        installKeyframeRequestProbe(on: payloaderSink)
+        try start()
+        view.subscribe(self)
         createOffer()
     }
 
@@ -106,21 +130,52 @@ package final class WebRTCPeer: @unchecked Sendable {
         return channel.send(text)
     }
 
-    /// Asks the view for a keyframe (coalesced per view).
-    package func requestKeyframe() { view.requestKeyframe() }
+    /// The view this peer watches now.
+    package var view: ViewPipeline? { current.withLock { $0 } }
+
+    /// Asks the watched view for a keyframe (coalesced per view).
+    package func requestKeyframe() { view?.requestKeyframe() }
+
+    /// Moves the peer to `view` (same codec): frames of the old view stop, and the new
+    /// view's start at its next keyframe, which is asked for.
+    package func watch(_ view: ViewPipeline) {
+        precondition(view.codec == codec, "a peer can only move between views of its codec")
+        let old = current.withLock { current in defer { current = view }; return current }
+        guard old !== view else { return }
+        old?.unsubscribe(self)
+        skipping.store(true, ordering: .releasing)
+        view.subscribe(self)
+    }
 
     /// Unlinks from the view and stops; safe to call more than once.
     package func close() {
         guard !closed.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        current.withLock { view in view?.unsubscribe(self); view = nil }
         for channel in channels.withLock({ Array($0.values) }) { channel.close() }
-        if let queueSink = queue.staticPad("sink") { gst_pad_unlink(teePad.pointer, queueSink.pointer) }
-        gst_element_release_request_pad(view.tee.pointer, teePad.pointer)
-        queue.setState(GST_STATE_NULL)
-        webrtc.setState(GST_STATE_NULL)
-        gst_bin_remove(view.bin, webrtc.pointer)
-        gst_bin_remove(view.bin, queue.pointer)
+        pipeline.setState(GST_STATE_NULL)
+        busWatch = nil
         channels.withLock { $0.removeAll() }
         continuation.finish()
+    }
+
+    private func start() throws(StreamerError) {
+        let (logger, pipeline) = (self.logger, self.pipeline)
+        busWatch = GLibLoop.shared.watch(pipeline) { message in
+            switch message.kind {
+            case .latency:
+                _ = gst_bin_recalculate_latency(UnsafeMutableRawPointer(pipeline.pointer).assumingMemoryBound(to: GstBin.self))
+            case .error where message.isPeerScoped:
+                // The peer closed a data channel or its transport failed; `close` follows.
+                logger.debug("peer element error", metadata: ["source": "\(message.source)", "error": "\(message.text)"])
+            case .error:
+                logger.warning("peer pipeline error", metadata: ["source": "\(message.source)", "error": "\(message.text)"])
+            case .warning, .eos, .other:
+                break
+            }
+        }
+        guard pipeline.setState(GST_STATE_PLAYING) != GST_STATE_CHANGE_FAILURE else {
+            throw StreamerError(.pipeline, "The peer's pipeline could not start")
+        }
     }
 
     private func createDataChannels() throws(StreamerError) {
@@ -144,9 +199,7 @@ package final class WebRTCPeer: @unchecked Sendable {
         guard let transceiver = scenecast_get_object(UnsafeMutableRawPointer(sink.pointer), "transceiver") else { return }
         defer { g_object_unref(transceiver) }
         scenecast_set_from_string(transceiver, "direction", "sendonly")
-        if let caps = try? GStreamer.caps(
-            "application/x-rtp,media=video,encoding-name=H264,payload=96,clock-rate=90000,packetization-mode=(string)1,profile-level-id=(string)42e033"
-        ) {
+        if let caps = try? GStreamer.caps(codec.rtpCaps) {
             scenecast_set_pointer(transceiver, "codec-preferences", UnsafeMutableRawPointer(caps))
             gst_caps_unref(caps)
         }

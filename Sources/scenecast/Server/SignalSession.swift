@@ -81,9 +81,16 @@ struct SignalSession {
         var media: MediaSession?
         if let video {
             if let streamer {
-                let session = MediaSession(streamer: streamer, host: host, session: session, role: video.role, sink: sink, logger: log)
-                await session.start(width: video.width, height: video.height)
-                media = session
+                if let codec = VideoCodec.choose(offered: video.codecs, available: streamer.configuration.codecs) {
+                    let session = MediaSession(
+                        streamer: streamer, host: host, session: session, role: video.role, codec: codec, sink: sink, logger: log)
+                    await session.start(width: video.width, height: video.height)
+                    media = session
+                } else {
+                    let available = streamer.configuration.codecs.map(\.rawValue).sorted().joined(separator: ", ")
+                    socketSink.send(.error(CommandError(SignalMachine.noMedia,
+                        "this server streams \(available), none of the codecs the join lists; join with \"media\":\"none\" for the plan view")))
+                }
             } else {
                 socketSink.send(.error(CommandError(SignalMachine.noMedia, "this server does not stream video; join with \"media\":\"none\"")))
             }
