@@ -20,7 +20,7 @@ package actor Streamer {
     let logger: Logger
     var views: [ViewKey: ViewEntry] = [:]
     /// Where each peer is now.
-    var placement: [ObjectIdentifier: Placement] = [:]
+    private(set) var placement: [ObjectIdentifier: Placement] = [:]
     /// Where and how views are recorded; nil: recording is off.
     package nonisolated let recording: RecordingSettings?
 
@@ -164,7 +164,7 @@ package actor Streamer {
     }
 
     /// The bitrate task's verdict on a peer of a shared view.
-    private func rateMove(_ peer: WebRTCPeer, _ move: BitrateTask.Move) async {
+    func rateMove(_ peer: WebRTCPeer, _ move: BitrateTask.Move) async {
         guard let place = placement[ObjectIdentifier(peer)], let entry = views[place.key] else { return }
         var key = place.key
         key.lowRate = move == .split

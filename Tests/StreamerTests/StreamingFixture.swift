@@ -50,12 +50,15 @@ final class VideoClient: Sendable {
     let log = ClientLog()
     private let pumps: [Task<Void, Never>]
 
-    init(_ f: StreamingFixture, role: Role, width: Int, height: Int, mode: FrameCountingReceiver.Mode = .decode) async throws {
+    init(
+        _ f: StreamingFixture, role: Role, width: Int, height: Int, mode: FrameCountingReceiver.Mode = .decode, codec: VideoCodec = .h264
+    ) async throws {
         let socket = StreamSink()
         let sink = RoutedSink(socket: socket)
         let joined = try await f.host.join(actor: UUID(), name: "viewer", role: role, sink: sink, clientTimeMillis: 1)
         session = joined.session
-        media = MediaSession(streamer: f.streamer, host: f.host, session: joined.session, role: role, sink: sink, logger: testLogger)
+        media = MediaSession(
+            streamer: f.streamer, host: f.host, session: joined.session, role: role, codec: codec, sink: sink, logger: testLogger)
         receiver = try FrameCountingReceiver(mode: mode, logger: testLogger)
         let receiver = self.receiver
         let media = self.media

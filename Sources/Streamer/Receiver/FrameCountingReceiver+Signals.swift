@@ -50,7 +50,9 @@ extension FrameCountingReceiver {
     /// Links webrtcbin's new RTP pad to a depayloader (and a decoder in `decode` mode),
     /// ending in a fakesink whose pad counts frames.
     func attachDepayloader(to pad: UnsafeMutablePointer<GstPad>) {
-        let factories = mode == .decode ? ["rtph264depay", "h264parse", "avdec_h264", "fakesink"] : ["rtph264depay", "fakesink"]
+        let codec = Self.codec(of: pad)
+        self.codec.withLock { $0 = codec }
+        let factories = mode == .decode ? [codec.depayloader] + codec.decoder + ["fakesink"] : [codec.depayloader, "fakesink"]
         guard let elements = try? factories.map({ factory throws(StreamerError) in try GStreamer.make(factory) }) else {
             continuation.yield(.failed("the receiver's decoder elements are missing"))
             return
@@ -59,10 +61,10 @@ extension FrameCountingReceiver {
         // cannot be decoded, including before the first keyframe.
         elements[0].set("request-keyframe", true)
         elements[0].set("wait-for-keyframe", true)
-        if mode == .decode {
-            elements[2].set("automatic-request-sync-points", true)
-            elements[2].set("discard-corrupted-frames", true)
-            elements[2].set("min-force-key-unit-interval", uint64: 500_000_000)
+        if mode == .decode, let decoder = elements.dropLast().last, decoder.has("automatic-request-sync-points") {
+            decoder.set("automatic-request-sync-points", true)
+            decoder.set("discard-corrupted-frames", true)
+            decoder.set("min-force-key-unit-interval", uint64: 500_000_000)
         }
         let bin = UnsafeMutableRawPointer(pipeline.pointer).assumingMemoryBound(to: GstBin.self)
         elements.last!.set("sync", false)
@@ -102,5 +104,15 @@ extension FrameCountingReceiver {
             if let data { Unmanaged<AnyObject>.fromOpaque(data).release() }
         }
         _ = gst_pad_add_probe(counted.pointer, GST_PAD_PROBE_TYPE_BUFFER, probe, context, release)
+    }
+
+    /// The codec webrtcbin's new RTP pad carries (its caps' encoding name); H.264 when unsaid.
+    static func codec(of pad: UnsafeMutablePointer<GstPad>) -> VideoCodec {
+        guard let caps = gst_pad_get_current_caps(pad) ?? gst_pad_query_caps(pad, nil) else { return .h264 }
+        defer { gst_caps_unref(caps) }
+        guard let structure = gst_caps_get_structure(caps, 0), let name = gst_structure_get_string(structure, "encoding-name") else {
+            return .h264
+        }
+        return VideoCodec(rawValue: String(cString: name).uppercased()) ?? .h264
     }
 }

@@ -33,6 +33,7 @@ package final class FrameCountingReceiver: @unchecked Sendable {
     let frames = Atomic<Int>(0)
     let size = Mutex<(width: Int, height: Int)?>(nil)
     let marker = Mutex<MarkerReading?>(nil)
+    let codec = Mutex<VideoCodec?>(nil)
     private var watch: BusWatch?
 
     /// A receiver gathering candidates on `localAddresses` only (loopback in tests).
@@ -67,6 +68,9 @@ package final class FrameCountingReceiver: @unchecked Sendable {
 
     /// Frames received so far (decoded frames, or access units in `countOnly` mode).
     package var framesReceived: Int { frames.load(ordering: .relaxed) }
+
+    /// The codec of the video received (nil before the video pad appeared).
+    package var videoCodec: VideoCodec? { codec.withLock { $0 } }
 
     /// The decoded video size (nil before the first decoded frame, or in `countOnly`).
     package var frameSize: (width: Int, height: Int)? { size.withLock { $0 } }

@@ -82,6 +82,9 @@ package actor MediaSession {
         }
     }
 
+    /// The peer, once attached.
+    package var peer: WebRTCPeer? { attachment?.peer }
+
     /// A signalling message from the client's WebSocket.
     package func handle(_ message: SignalMessage) async {
         let actions = machine.handle(.client(message))

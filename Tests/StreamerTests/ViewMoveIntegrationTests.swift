@@ -1,0 +1,90 @@
+import CommandBus
+import Foundation
+import SceneLedger
+import Synchronization
+import Testing
+@testable import Streamer
+
+/// Peers moving between views without renegotiation, and VP8 views, with real GStreamer
+/// on both ends, real rendering and a real PostgreSQL ledger, over 127.0.0.1 only.
+@Suite("Views: detached observers, lower-rate splits and VP8", .serialized)
+struct ViewMoveIntegrationTests {
+    @Test("an observer detaches to a view of its own camera and size, then follows the driver again; its video never stops")
+    func detachAndFollow() async throws {
+        let f = try await StreamingFixture.make()
+        let driver = try await VideoClient(f, role: .driver, width: 320, height: 240)
+        #expect(await VideoClient.eventually { driver.receiver.framesReceived >= 3 })
+        let observer = try await VideoClient(f, role: .observer, width: 480, height: 360)
+        #expect(await VideoClient.eventually(20) { observer.receiver.frameSize?.width == 320 })
+        #expect(await f.streamer.summary().views == 1)
+
+        await observer.media.handle(.view(follow: false))
+        let detached = await VideoClient.eventually(20) {
+            observer.log.socketMessages.withLock { $0.contains { $0["type"]?.stringValue == "view" && $0["follow"] == .bool(false) } }
+        }
+        #expect(detached, "\(observer.log.socketMessages.withLock { $0 })")
+        let reply = observer.log.socketMessages.withLock { $0.last { $0["type"]?.stringValue == "view" } }
+        #expect(reply?["camera"]?.stringValue == observer.session.uuidString.lowercased())
+        #expect(await f.streamer.summary() == (views: 2, peers: 2))
+        // Its own view is drawn at its own size; the same RTP stream goes on, now at 480x360.
+        #expect(await VideoClient.eventually(20) { observer.receiver.frameSize?.width == 480 && observer.receiver.frameSize?.height == 360 })
+        let before = observer.receiver.framesReceived
+        #expect(await VideoClient.eventually { observer.receiver.framesReceived > before + 3 })
+
+        await observer.media.handle(.view(follow: true))
+        #expect(await VideoClient.eventually(20) { observer.receiver.frameSize?.width == 320 })
+        #expect(await f.streamer.summary() == (views: 1, peers: 2))
+        let again = observer.log.socketMessages.withLock { $0.last { $0["type"]?.stringValue == "view" } }
+        #expect(again?["camera"]?.stringValue == driver.session.uuidString.lowercased())
+
+        // A malformed view message is refused before it reaches the streamer.
+        guard case .failure(let error) = SignalMessage.classify(Array(#"{"type":"view","follow":"yes"}"#.utf8)) else {
+            Issue.record("a view message with a string follow was accepted")
+            return
+        }
+        #expect(error.code == .wrongType)
+        await observer.close()
+        await driver.close()
+        #expect(await f.streamer.summary() == (views: 0, peers: 0))
+        await f.shutdown()
+    }
+
+    @Test("a weak peer of a shared view moves to a lower-rate view of the same camera and back; both keep receiving")
+    func lowRateSplit() async throws {
+        let f = try await StreamingFixture.make()
+        let driver = try await VideoClient(f, role: .driver, width: 320, height: 240)
+        let observer = try await VideoClient(f, role: .observer, width: 320, height: 240)
+        #expect(await VideoClient.eventually { observer.receiver.framesReceived >= 3 && driver.receiver.framesReceived >= 3 })
+        let shared = try #require(await f.streamer.views.values.first?.view.pipeline.bitrateKbps)
+
+        let peer = try #require(await observer.media.peer)
+        await f.streamer.rateMove(peer, .split)
+        #expect(await f.streamer.summary() == (views: 2, peers: 2))
+        let low = try #require(await f.streamer.views.first { $0.key.lowRate }?.value)
+        #expect(low.peers.count == 1 && low.view.cameraOwner == driver.session)
+        #expect(low.view.pipeline.bitrateKbps < shared)
+        let before = observer.receiver.framesReceived
+        #expect(await VideoClient.eventually { observer.receiver.framesReceived > before + 3 })
+
+        await f.streamer.rateMove(peer, .promote)
+        #expect(await f.streamer.summary() == (views: 1, peers: 2))
+        let after = observer.receiver.framesReceived
+        #expect(await VideoClient.eventually { observer.receiver.framesReceived > after + 3 })
+        await observer.close()
+        await driver.close()
+        await f.shutdown()
+    }
+
+    @Test("a browser that offers no H.264 gets VP8: frames decode at the requested size")
+    func vp8() async throws {
+        let f = try await StreamingFixture.make()
+        try #require(f.streamer.configuration.vp8Encoder != nil, "vp8enc is missing: install gstreamer1.0-plugins-good")
+        #expect(VideoCodec.choose(offered: ["video/VP8", "video/rtx"], available: f.streamer.configuration.codecs) == .vp8)
+        let client = try await VideoClient(f, role: .driver, width: 320, height: 240, codec: .vp8)
+        #expect(await VideoClient.eventually { client.receiver.framesReceived >= 5 }, "\(client.log.socketMessages.withLock { $0 })")
+        #expect(client.receiver.videoCodec == .vp8)
+        #expect(client.receiver.frameSize?.width == 320 && client.receiver.frameSize?.height == 240)
+        await client.close()
+        await f.shutdown()
+    }
+}
