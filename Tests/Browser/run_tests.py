@@ -125,6 +125,32 @@ def driver_and_observer(driver, observer, target):
     emit("observer", device=target["id"], name=name, refused=code)
 
 
+def observer_detaches(observer, driver):
+    """An observer's orbit gives it a view of its own camera; Follow returns it to the driver's."""
+    driver_size = driver.js("return window.scenecast.remote.requested;")
+    check(observer.js("return window.scenecast.remote.following;"), "the observer does not follow the driver at first")
+    observer.wait(f"document.getElementById('remote-video').videoWidth === {driver_size['width']}", 20,
+                  "the observer's video to show the driver's view (its size)")
+    own = observer.js("return window.scenecast.remote.requested;")
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+    observer.js("document.getElementById('remote-video').focus();")
+    ActionChains(observer.driver).send_keys(Keys.ARROW_LEFT).perform()
+    observer.wait("!window.scenecast.remote.following", 15, "the observer's orbit to detach its view")
+    observer.wait(f"document.getElementById('remote-video').videoWidth === {own['width']} && "
+                  f"document.getElementById('remote-video').videoHeight === {own['height']}", 20,
+                  "the detached observer's video at its own size")
+    before = observer.js("return document.getElementById('remote-video').getVideoPlaybackQuality().totalVideoFrames;")
+    observer.wait(f"document.getElementById('remote-video').getVideoPlaybackQuality().totalVideoFrames > {before + 5}", 15,
+                  "frames of the observer's own view")
+    check(not observer.js("return document.getElementById('follow-driver').hidden;"), "the Follow button is hidden")
+    observer.js("document.getElementById('follow-driver').click();")
+    observer.wait(f"window.scenecast.remote.following && document.getElementById('remote-video').videoWidth === {driver_size['width']}",
+                  20, "Follow to bring back the driver's view")
+    check(observer.js("return document.getElementById('follow-driver').hidden;"), "the Follow button stays after following")
+    emit("detached", own=own, driver=driver_size)
+
+
 def reload_resumes(page, target, position):
     camera = page.js(f"return {me_field(page, 'camera')};")
     version = page.js("return window.scenecast.scene.version;")
@@ -197,6 +223,8 @@ def main():
         print("ok dragging the selected device moves it", flush=True)
         driver_and_observer(driver, observer, target)
         print("ok driver and observer see the same edits; the observer's edit is refused", flush=True)
+        observer_detaches(observer, driver)
+        print("ok an observer's orbit detaches its view to its own camera; Follow returns to the driver's", flush=True)
         reload_resumes(driver, target, position)
         print("ok a reload resumes through state:full", flush=True)
         replay_works(driver, observer)

@@ -40,7 +40,7 @@ struct BrowserEndToEndTests {
             guard line.hasPrefix("RESULT ") else { return nil }
             return try? JSONValue.parse(String(line.dropFirst(7)))
         }
-        #expect(Set(results.compactMap { $0["kind"]?.stringValue }) == ["frames", "selected", "dragged", "observer", "reloaded", "replay"])
+        #expect(Set(results.compactMap { $0["kind"]?.stringValue }) == ["frames", "selected", "dragged", "observer", "detached", "reloaded", "replay"])
 
         // The drag the browser saw acknowledged is in the ledger.
         let dragged = try #require(results.first { $0["kind"]?.stringValue == "dragged" })

@@ -266,8 +266,11 @@ function renderMode() {
   $('plan-section').hidden = mode !== 'local';
   document.body.dataset.mode = mode;
   for (const radio of document.querySelectorAll('input[name="view-mode"]')) radio.checked = radio.value === settings.mode;
+  $('follow-driver').hidden = mode !== 'remote' || !remote.canFollow();
   if (mode === 'local') plan.resize();
 }
+
+$('follow-driver').addEventListener('click', () => remote.follow());
 
 function showReadout(id, world) {
   const readout = $('plan-readout');

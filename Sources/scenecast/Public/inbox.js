@@ -50,6 +50,9 @@ export function createInbox(app) {
       case 'ice':
         remote.ice(message);
         break;
+      case 'view':
+        remote.viewChanged(message);
+        break;
       case 'state:full':
         receiveFull(message);
         break;

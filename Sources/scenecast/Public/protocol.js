@@ -64,6 +64,7 @@ export function joinMessage({ scene, role, name, actor, video = null }) {
   const message = { type: 'join', scene, role, name: name ?? '' };
   if (isUUID(actor)) message.actor = actor.toLowerCase();
   if (video) Object.assign(message, { media: 'video', width: video.width, height: video.height });
+  if (video?.codecs?.length) message.codecs = video.codecs;
   return message;
 }
 

@@ -7,7 +7,7 @@ import { groundPoint, letterbox, pixelRay, projectPoint, rayHitsDevice, requeste
 import { LatencyTester } from './latency.js';
 import { envelope, roundCoordinate } from './protocol.js';
 import { RemoteView } from './remoteview.js';
-import { MediaSession } from './rtc.js';
+import { decodableCodecs, MediaSession } from './rtc.js';
 
 const POINTER_INTERVAL_MS = 100;
 
@@ -26,6 +26,7 @@ export class RemoteController {
     this.media = null;
     this.requested = { width: 1280, height: 720 }; // the size this client joined with
     this.size = this.requested; // the view's pixel size: the picture's own size once it plays
+    this.following = true; // an observer's video follows the driver's until it moves its own camera
     this.motion = { dAz: 0, dEl: 0, dx: 0, dy: 0, zoom: 1, pointer: null, drag: null };
     this.frame = 0;
     this.pointerSentAt = 0;
@@ -63,7 +64,8 @@ export class RemoteController {
     // Hidden (the plan is showing): ask for the last size again.
     if (rect.width >= 16 && rect.height >= 16) this.requested = requestedSize(rect.width, rect.height, window.devicePixelRatio || 1);
     this.size = this.requested;
-    return this.requested;
+    this.following = true; // every join starts following again
+    return { ...this.requested, codecs: decodableCodecs() };
   }
 
   // MARK: Signalling
@@ -96,6 +98,7 @@ export class RemoteController {
   // MARK: Motion
 
   queue(delta) {
+    if (delta.dAz || delta.dEl || delta.dx || delta.dy || delta.zoom) this.detach();
     const m = this.motion;
     if (delta.dAz) m.dAz += delta.dAz;
     if (delta.dEl) m.dEl += delta.dEl;
@@ -128,15 +131,54 @@ export class RemoteController {
     if (pointer) this.queue({ pointer });
   }
 
+  // MARK: Following the driver
+
+  /** The driver this observer's video follows now, or null. */
+  followed() {
+    if (this.host.me()?.role !== 'observer' || !this.following) return null;
+    for (const p of this.host.scene.participants.values()) if (p.role === 'driver') return p;
+    return null;
+  }
+
+  /**
+   * An observer who moves the camera while following the driver gets a view of its own:
+   * its camera first jumps to where the driver's is, so the picture goes on from there.
+   */
+  detach() {
+    const driver = this.followed();
+    if (!driver?.camera) return;
+    this.following = false;
+    const { target, distance, azimuth, elevation, fov } = driver.camera;
+    this.host.sendCommand(envelope('camera:set', { target, distance, azimuth: ((azimuth % 360) + 360) % 360, elevation, fov }));
+    this.host.sendSignal({ type: 'view', follow: false });
+    this.host.onChange();
+  }
+
+  /** Follows the driver's view again. */
+  follow() {
+    this.following = true;
+    this.host.sendSignal({ type: 'view', follow: true });
+    this.host.onChange();
+  }
+
+  /** The server moved this video (`{"type":"view","follow":…,"camera":…}`). */
+  viewChanged(message) {
+    this.following = message.follow === true;
+    this.announce.textContent = this.following ? 'Following the driver.' : 'Your own camera: the driver no longer moves it.';
+    this.host.onChange();
+  }
+
+  /** True when the Follow button applies: an observer with a driver to follow, not following it. */
+  canFollow() {
+    if (this.host.me()?.role !== 'observer' || this.following) return false;
+    return [...this.host.scene.participants.values()].some((p) => p.role === 'driver');
+  }
+
   // MARK: Picking and dragging
 
-  /** The camera the picture is drawn with: an observer watches the driver's view while there is a driver. */
+  /** The camera the picture is drawn with: the driver's while this observer follows it. */
   myCamera() {
-    const me = this.host.me();
-    if (me?.role === 'observer') {
-      for (const p of this.host.scene.participants.values()) if (p.role === 'driver') return p.camera;
-    }
-    return me?.camera ?? null;
+    return this.followed()?.camera ?? this.host.me()?.camera ?? null;
   }
 
   click(p) {

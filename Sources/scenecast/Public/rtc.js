@@ -139,3 +139,14 @@ export class MediaSession {
     if (this.video.srcObject) this.video.srcObject = null;
   }
 }
+
+/**
+ * The video codecs this browser decodes, as RTP encoding names (`H264`, `VP8`, …), for
+ * join's `codecs`: the server sends H.264 when it is listed, else VP8.
+ */
+export function decodableCodecs() {
+  const codecs = globalThis.RTCRtpReceiver?.getCapabilities?.('video')?.codecs ?? [];
+  const repair = new Set(['rtx', 'red', 'ulpfec', 'flexfec-03']);
+  const names = codecs.map((c) => c.mimeType.replace(/^video\//i, '')).filter((n) => !repair.has(n.toLowerCase()));
+  return [...new Set(names)];
+}
