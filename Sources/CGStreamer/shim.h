@@ -10,6 +10,7 @@
 #include <gst/app/gstappsrc.h>
 #include <gst/video/video.h>
 #include <gst/sdp/sdp.h>
+#include <gst/rtp/rtp.h>
 #define GST_USE_UNSTABLE_API 1
 #include <gst/webrtc/webrtc.h>
 
@@ -140,6 +141,21 @@ static inline guint64 scenecast_buffer_pts(GstBuffer *buffer) { return GST_BUFFE
 static inline void scenecast_buffer_rebase(GstBuffer *buffer, guint64 offset) {
     if (GST_BUFFER_PTS_IS_VALID(buffer)) GST_BUFFER_PTS(buffer) = GST_BUFFER_PTS(buffer) > offset ? GST_BUFFER_PTS(buffer) - offset : 0;
     if (GST_BUFFER_DTS_IS_VALID(buffer)) GST_BUFFER_DTS(buffer) = GST_BUFFER_DTS(buffer) > offset ? GST_BUFFER_DTS(buffer) - offset : 0;
+}
+/* The probe's buffer, made writable in place (gst_buffer_make_writable and
+ * GST_PAD_PROBE_INFO_DATA are macros); NULL when the probe carries no buffer. */
+static inline GstBuffer *scenecast_probe_writable_buffer(GstPadProbeInfo *info) {
+    if (!(GST_PAD_PROBE_INFO_TYPE(info) & GST_PAD_PROBE_TYPE_BUFFER)) return NULL;
+    GstBuffer *buffer = gst_buffer_make_writable(GST_PAD_PROBE_INFO_BUFFER(info));
+    GST_PAD_PROBE_INFO_DATA(info) = buffer;
+    return buffer;
+}
+/* The probe's buffer list, made writable in place; NULL when it carries no list. */
+static inline GstBufferList *scenecast_probe_writable_list(GstPadProbeInfo *info) {
+    if (!(GST_PAD_PROBE_INFO_TYPE(info) & GST_PAD_PROBE_TYPE_BUFFER_LIST)) return NULL;
+    GstBufferList *list = gst_buffer_list_make_writable(GST_PAD_PROBE_INFO_BUFFER_LIST(info));
+    GST_PAD_PROBE_INFO_DATA(info) = list;
+    return list;
 }
 static inline guint64 scenecast_clock_time_none(void) { return GST_CLOCK_TIME_NONE; }
 static inline guint64 scenecast_second(void) { return GST_SECOND; }

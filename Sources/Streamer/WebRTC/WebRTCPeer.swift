@@ -88,6 +88,7 @@ package final class WebRTCPeer: @unchecked Sendable {
             throw StreamerError(.pipeline, "The peer's payloader has no pads")
         }
         try payloaded.link(to: sink)
+        PlayoutDelay.install(on: payloaded.pointer)
         installKeyframeRequestProbe(on: payloaderSink)
         try start()
         view.subscribe(self)
@@ -199,7 +200,7 @@ package final class WebRTCPeer: @unchecked Sendable {
         guard let transceiver = scenecast_get_object(UnsafeMutableRawPointer(sink.pointer), "transceiver") else { return }
         defer { g_object_unref(transceiver) }
         scenecast_set_from_string(transceiver, "direction", "sendonly")
-        if let caps = try? GStreamer.caps(codec.rtpCaps) {
+        if let caps = try? GStreamer.caps("\(codec.rtpCaps),\(PlayoutDelay.capsField)") {
             scenecast_set_pointer(transceiver, "codec-preferences", UnsafeMutableRawPointer(caps))
             gst_caps_unref(caps)
         }
