@@ -42,7 +42,9 @@ package final class ClipWriter: @unchecked Sendable {
         self.logger = logger
         layout = ClipFrameLayout(width: width, height: height)
         pipeline = GstElementRef(sinking: gst_pipeline_new("clip")!)
-        appsrc = try GStreamer.make("appsrc", name: "frames")
+        // A full queue blocks the push (on the writer's queue) instead of dropping frames.
+        appsrc = try GStreamer.makeSource(
+            name: "frames", caps: "video/x-raw,format=I420,width=\(width),height=\(height),framerate=\(fps)/1", live: false, block: true)
         // About 0.1 bit per pixel: sharp edges for a mostly flat scene.
         let kbps = max(500, width * height * fps / 10_000)
         let encoderElement = try choice.make(bitrateKbps: kbps, fps: fps)
@@ -50,14 +52,6 @@ package final class ClipWriter: @unchecked Sendable {
         let muxer = try GStreamer.make("mp4mux", name: "mux")
         let sink = try GStreamer.make("filesink", name: "file")
 
-        let caps = try GStreamer.caps("video/x-raw,format=I420,width=\(width),height=\(height),framerate=\(fps)/1")
-        appsrc.setCaps("caps", caps)
-        gst_caps_unref(caps)
-        appsrc.set("is-live", false)
-        appsrc.set("do-timestamp", false)
-        appsrc.set("format", nick: "time")
-        // A full queue blocks the push (on the writer's queue) instead of dropping frames.
-        appsrc.set("block", true)
         appsrc.set("max-bytes", uint64: UInt64(layout.size * 4))
         sink.set("location", string: path)
 

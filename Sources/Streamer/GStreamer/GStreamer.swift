@@ -43,6 +43,21 @@ package enum GStreamer {
         return GstElementRef(sinking: element)
     }
 
+    /// An `appsrc` in time format that takes buffers stamped by the caller (`do-timestamp`
+    /// off) with these caps; `live` for a real-time source, `block` to make a full queue
+    /// wait rather than grow.
+    static func makeSource(name: String, caps text: String, live: Bool, block: Bool) throws(StreamerError) -> GstElementRef {
+        let source = try make("appsrc", name: name)
+        let caps = try caps(text)
+        source.setCaps("caps", caps)
+        gst_caps_unref(caps)
+        source.set("is-live", live)
+        source.set("do-timestamp", false)
+        source.set("format", nick: "time")
+        source.set("block", block)
+        return source
+    }
+
     /// Parses caps from their text form.
     static func caps(_ text: String) throws(StreamerError) -> UnsafeMutablePointer<GstCaps> {
         guard let caps = gst_caps_from_string(text) else {

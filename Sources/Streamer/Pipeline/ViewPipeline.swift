@@ -51,18 +51,12 @@ package final class ViewPipeline: @unchecked Sendable {
         self.clock = clock
         currentBitrate = Mutex(bitrateKbps)
         pipeline = GstElementRef(sinking: gst_pipeline_new("view")!)
-        appsrc = try GStreamer.make("appsrc", name: "frames")
+        appsrc = try GStreamer.makeSource(
+            name: "frames", caps: "video/x-raw,format=I420,width=\(width),height=\(height),framerate=\(fps)/1", live: true, block: false)
         encoder = try choice.make(bitrateKbps: bitrateKbps, fps: fps)
         let profile = try GStreamer.make("capsfilter", name: "profile")
         let sink = try GStreamer.make("fakesink", name: "encoded")
 
-        let rawCaps = try GStreamer.caps("video/x-raw,format=I420,width=\(width),height=\(height),framerate=\(fps)/1")
-        appsrc.setCaps("caps", rawCaps)
-        gst_caps_unref(rawCaps)
-        appsrc.set("is-live", true)
-        appsrc.set("do-timestamp", false)
-        appsrc.set("format", nick: "time")
-        appsrc.set("block", false)
         // At most a few frames wait in appsrc; a late encoder drops old frames, never blocks the renderer.
         appsrc.set("max-buffers", uint64: 3)
         appsrc.set("leaky-type", nick: "downstream")

@@ -45,16 +45,9 @@ package final class WebRTCPeer: @unchecked Sendable {
         current = Mutex(view)
         self.logger = logger
         pipeline = GstElementRef(sinking: gst_pipeline_new("peer")!)
-        appsrc = try GStreamer.make("appsrc", name: "encoded")
+        appsrc = try GStreamer.makeSource(name: "encoded", caps: codec.encodedCaps, live: true, block: false)
         let payloader = try GStreamer.make(codec.payloader, name: "pay")
         webrtc = try GStreamer.make("webrtcbin", name: "webrtc")
-        let caps = try GStreamer.caps(codec.encodedCaps)
-        appsrc.setCaps("caps", caps)
-        gst_caps_unref(caps)
-        appsrc.set("is-live", true)
-        appsrc.set("do-timestamp", false)
-        appsrc.set("format", nick: "time")
-        appsrc.set("block", false)
         appsrc.set("max-bytes", uint64: Self.maxQueuedBytes * 2)
         if codec == .h264 {
             payloader.set("aggregate-mode", nick: "zero-latency")
