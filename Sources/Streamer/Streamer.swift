@@ -154,12 +154,15 @@ package actor Streamer {
         let id = ObjectIdentifier(peer)
         guard let place = placement[id], place.key != key else { return }
         let view = try await view(for: key, source: source, width: place.size.width, height: place.size.height)
-        // The peer may have left while the view started.
-        guard placement[id] != nil else { return }
+        // The peer may have left, or moved, while the view started.
+        guard let now = placement[id], now.key != key else {
+            if views[key]?.peers.isEmpty == true { remove(peer, from: key) }  // stops the unused view
+            return
+        }
         peer.watch(view.pipeline)
         placement[id]?.key = key
         add(peer, to: key)
-        remove(peer, from: place.key)
+        remove(peer, from: now.key)
         logger.info("peer moved", metadata: ["camera": "\(key.cameraOwner)", "lowRate": "\(key.lowRate)"])
     }
 
