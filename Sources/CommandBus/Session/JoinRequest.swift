@@ -2,7 +2,7 @@ package import Foundation
 package import SceneLedger
 
 /// The first message on `/signal`:
-/// `{"type":"join","scene":"<uuid>|demo","role":"driver|observer","name":"...","actor":"<uuid>"?,"media":"none|video"?,"width":n?,"height":n?}`.
+/// `{"type":"join","scene":"<uuid>|demo","role":"driver|observer","name":"...","actor":"<uuid>"?,"email":"..."?,"media":"none|video"?,"width":n?,"height":n?}`.
 package struct JoinRequest: Sendable, Equatable {
     package enum SceneRef: Sendable, Equatable {
         case id(UUID)
@@ -14,11 +14,13 @@ package struct JoinRequest: Sendable, Equatable {
     package var name: String
     /// The client's pseudonymous actor id, kept across visits; a new one when absent.
     package var actor: UUID?
+    /// The person's email address for the audit identity (`actors`), when given; erasable.
+    package var email: EmailAddress?
     package var media: String
     package var width: Int?
     package var height: Int?
 
-    static let allowed: Set<String> = ["type", "scene", "role", "name", "actor", "media", "width", "height"]
+    static let allowed: Set<String> = ["type", "scene", "role", "name", "actor", "email", "media", "width", "height"]
 
     /// Strict decoding, with the same error codes as commands.
     package static func decode(_ bytes: [UInt8]) -> Result<JoinRequest, CommandError> {
@@ -58,7 +60,7 @@ package struct JoinRequest: Sendable, Equatable {
         guard let roleText = roleValue.stringValue, let role = Role(rawValue: roleText) else {
             return .failure(CommandError(.outOfRange, "field \"role\" must be \"driver\" or \"observer\""))
         }
-        for key in ["name", "media"] where fields[key] != nil && fields[key]?.stringValue == nil {
+        for key in ["name", "media", "email"] where fields[key] != nil && fields[key]?.stringValue == nil {
             return .failure(CommandError(.wrongType, "field \"\(key)\" must be a string"))
         }
         let name = fields["name"]?.stringValue ?? ""
@@ -73,6 +75,17 @@ package struct JoinRequest: Sendable, Equatable {
                 return .failure(CommandError(.invalidID, "field \"actor\" must be a UUID"))
             }
             actor = id
+        }
+        // An empty email is the same as none (a form left blank); anything else must be plausible.
+        var email: EmailAddress?
+        if let text = fields["email"]?.stringValue, !text.isEmpty {
+            guard let address = EmailAddress(text) else {
+                return .failure(
+                    CommandError(
+                        .outOfRange,
+                        "field \"email\" must be an address such as name@example.com, at most \(EmailAddress.maxLength) characters"))
+            }
+            email = address
         }
         let media = fields["media"]?.stringValue ?? "none"
         guard media == "none" || media == "video" else {
@@ -94,6 +107,7 @@ package struct JoinRequest: Sendable, Equatable {
         case (.failure(let e), _), (_, .failure(let e)):
             return .failure(e)
         }
-        return .success(JoinRequest(scene: scene, role: role, name: name, actor: actor, media: media, width: width, height: height))
+        return .success(JoinRequest(
+                scene: scene, role: role, name: name, actor: actor, email: email, media: media, width: width, height: height))
     }
 }

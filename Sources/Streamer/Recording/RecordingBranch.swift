@@ -90,6 +90,9 @@ package final class RecordingBranch: @unchecked Sendable {
         queue.set("max-size-bytes", uint: 0)
         parser.set("config-interval", -1)
         sink.set("location", string: "\(directory)/segment-%05d.\(format.rawValue)")
+        // A recording started again (by an admin, or after a failure) numbers on after the
+        // files already there, so it never overwrites an indexed segment.
+        sink.set("start-index", Self.nextSegmentIndex(in: directory))
         sink.set("max-size-time", uint64: segmentNanos)
         scenecast_set_pointer(sink.raw, "muxer", muxer.raw)
 
@@ -117,6 +120,16 @@ package final class RecordingBranch: @unchecked Sendable {
 
     deinit {
         pipeline.setState(GST_STATE_NULL)
+    }
+
+    /// One past the highest `segment-NNNNN.*` in `directory` (0 when there is none).
+    static func nextSegmentIndex(in directory: String) -> Int {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        let taken = names.compactMap { name -> Int? in
+            guard name.hasPrefix("segment-"), let dot = name.lastIndex(of: ".") else { return nil }
+            return Int(name[name.index(name.startIndex, offsetBy: 8)..<dot])
+        }
+        return (taken.max() ?? -1) + 1
     }
 
     /// False once stopped, or once a write error ended the recording.
