@@ -213,7 +213,16 @@ package final class RecordingBranch: @unchecked Sendable {
         case "splitmuxsink-fragment-opened":
             state.withLock { $0.segmentPath = path; $0.segmentStart = WallClock.nowMicros() }
         case "splitmuxsink-fragment-closed":
-            let start = state.withLock { s in defer { s.segmentPath = nil }; return s.segmentStart }
+            let (start, empty) = state.withLock { s in
+                defer { s.segmentPath = nil }
+                return (s.segmentStart, !s.gate.hasStarted)
+            }
+            guard !empty else {
+                // Stopped before its first keyframe: the file holds no frame, so it is no segment.
+                try? FileManager.default.removeItem(atPath: path)
+                logger.info("recording stopped before its first keyframe; nothing was recorded", metadata: ["path": "\(path)"])
+                return
+            }
             onEvent(.segmentClosed(path: path, startedAtMicros: start, endedAtMicros: WallClock.nowMicros()))
         default:
             break
