@@ -10,6 +10,7 @@ import Testing
 @Suite("scenecast serve --record restarts failed recordings", .serialized)
 struct RecordingRestartEndToEndTests {
     static let join = #"{"type":"join","scene":"demo","role":"driver","name":"Ada","media":"video","width":320,"height":240}"#
+    static let token = "restart-test-token"
 
     func recordings(_ port: Int) -> [JSONValue] {
         ((try? JSONValue.parse(try HTTP.get(port: port, path: "/api/recordings").body))?["recordings"]?.arrayValue) ?? []
@@ -23,7 +24,10 @@ struct RecordingRestartEndToEndTests {
         let db = try await TestDatabase.make()
         return try await ServerProcess(
             database: db.conninfo,
-            extra: ["--demo", "3", "--ice-address", "127.0.0.1", "--data-dir", dataDir, "--record", "--record-segment-seconds", "1"]
+            extra: [
+                "--demo", "3", "--ice-address", "127.0.0.1", "--data-dir", dataDir, "--record", "--record-segment-seconds", "1",
+                "--admin-token", Self.token,
+            ]
         )
     }
 
@@ -71,20 +75,52 @@ struct RecordingRestartEndToEndTests {
         #expect(await server.stop() == 0)
     }
 
+    func control(_ port: Int, _ action: String, view: String) throws -> (status: Int, body: JSONValue) {
+        let answer = try HTTP.post(
+            port: port, path: "/api/recordings/\(action)?view=\(view)", body: [], headers: ["Authorization": "Bearer \(Self.token)"])
+        return (answer.status, try JSONValue.parse(answer.body))
+    }
+
+    /// A server whose demo scene's recordings folder is a file, so no view of it can start
+    /// recording, and a receiver joined as driver; returns the obstacle's path.
+    func blockedStart(_ server: ServerProcess, _ dataDir: String) async throws -> (ServeVideoJoin, obstacle: String) {
+        let health = try JSONValue.parse(try HTTP.get(port: server.port, path: "/health").body)
+        let scene = try #require(health["demoScene"]?.stringValue)
+        try FileManager.default.createDirectory(atPath: "\(dataDir)/recordings", withIntermediateDirectories: true)
+        let obstacle = "\(dataDir)/recordings/\(scene)"
+        #expect(FileManager.default.createFile(atPath: obstacle, contents: Data("not a folder".utf8)))
+        let client = try ServeVideoJoin(port: server.port, join: Self.join)
+        #expect(await VideoClient.eventually { client.receiver.framesReceived >= 3 }, "log: \(server.log)")
+        return (client, obstacle)
+    }
+
+    @Test("an admin stop drops a waiting restart; an admin start starts at once")
+    func adminStopDropsTheRestart() async throws {
+        let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("rec-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dataDir) }
+        let server = try await server(dataDir)
+        let (client, obstacle) = try await blockedStart(server, dataDir)
+        let waiting = await VideoClient.eventually { view(server.port)?["restart"]?["retryAt"]?.stringValue != nil }
+        #expect(waiting, "views: \(view(server.port)?.canonicalString ?? "none"); log: \(server.log)")
+        let id = try #require(view(server.port)?["id"]?.stringValue)
+        let stopped = try control(server.port, "stop", view: id)
+        #expect(stopped.status == 200 && stopped.body["view"]?["recording"] == .bool(false), "\(stopped.body.canonicalString)")
+        #expect(stopped.body["view"]?["restart"]?["retryAt"] == .null)
+        // Nothing waits any more, so a second stop finds nothing to stop.
+        #expect(try control(server.port, "stop", view: id).status == 409)
+        try FileManager.default.removeItem(atPath: obstacle)
+        let started = try control(server.port, "start", view: id)
+        #expect(started.status == 200 && started.body["view"]?["recording"] == .bool(true), "\(started.body.canonicalString)")
+        await client.close()
+        #expect(await server.stop() == 0)
+    }
+
     @Test("a start that fails is retried with growing waits, shown in /api/views, until the folder can be made")
     func retriesAFailedStart() async throws {
         let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("rec-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: dataDir) }
         let server = try await server(dataDir)
-        let health = try JSONValue.parse(try HTTP.get(port: server.port, path: "/health").body)
-        let scene = try #require(health["demoScene"]?.stringValue)
-        // The scene's recordings folder is a file: no view of it can make its folder.
-        try FileManager.default.createDirectory(atPath: "\(dataDir)/recordings", withIntermediateDirectories: true)
-        let obstacle = "\(dataDir)/recordings/\(scene)"
-        #expect(FileManager.default.createFile(atPath: obstacle, contents: Data("not a folder".utf8)))
-
-        let client = try ServeVideoJoin(port: server.port, join: Self.join)
-        #expect(await VideoClient.eventually { client.receiver.framesReceived >= 3 }, "log: \(server.log)")
+        let (client, obstacle) = try await blockedStart(server, dataDir)
         // Each try fails and is indexed; the view shows the failures and when the next try runs.
         let retrying = await VideoClient.eventually {
             guard let v = view(server.port), let restart = v["restart"] else { return false }

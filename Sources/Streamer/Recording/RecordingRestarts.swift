@@ -40,6 +40,11 @@ package final class RecordingRestarts: Sendable {
         }
     }
 
+    /// Whether `generation` is still the latest start (no stop or other start came since).
+    func isCurrent(_ key: Streamer.ViewKey, generation: Int) -> Bool {
+        entries.withLock { $0[key]?.generation == generation }
+    }
+
     /// It started; any waiting restart is dropped.
     func started(_ key: Streamer.ViewKey, nowNanos: UInt64, restart: Bool) {
         update(key) { entry in
@@ -82,8 +87,8 @@ package final class RecordingRestarts: Sendable {
         }
     }
 
-    /// An admin stopped the recording: no restart waits, and a late failure is ignored.
-    /// True when a restart was waiting.
+    /// An admin stopped the recording: no restart waits, and a late failure (or a restart
+    /// being tried right now) is ignored. True when a restart was waiting or being tried.
     func stop(_ key: Streamer.ViewKey) -> Bool {
         update(key) { entry in
             defer {
@@ -92,7 +97,8 @@ package final class RecordingRestarts: Sendable {
                 entry.retryAtMicros = nil
                 entry.generation += 1
             }
-            return entry.pending != nil
+            // retryAt stays set from the failure until a restart works.
+            return entry.pending != nil || entry.retryAtMicros != nil
         }
     }
 

@@ -77,6 +77,11 @@ extension Streamer {
                     logger: logger, onEvent: onEvent
                 )
             }
+            guard restarts.isCurrent(key, generation: generation), views[key] != nil else {
+                // Stopped, started again or gone while this one was being built.
+                GStreamerControl.async { branch.stop() }
+                return
+            }
             views[key]?.recording = branch
             restarts.started(key, nowNanos: Self.monotonicNanos(), restart: restart)
             if restart { logger.notice("recording restarted after a failure", metadata: ["view": "\(id)"]) }
@@ -95,7 +100,11 @@ extension Streamer {
             let delay = restarts.failed(
                 key, generation: generation, message: message, nowNanos: Self.monotonicNanos(), nowMicros: WallClock.nowMicros())
         else { return }
-        views[key]?.recording = nil
+        if let dead = views[key]?.recording {
+            // Its last reference goes on GStreamer's queue, where its deinit sets the pipeline to NULL.
+            views[key]?.recording = nil
+            GStreamerControl.async { _ = dead }
+        }
         let status = restarts.status(key)
         logger.warning(
             "recording failed; it restarts after a wait",
