@@ -30,6 +30,11 @@ package actor Streamer {
         var codec: VideoCodec
         /// A lower-rate copy of a shared view, for peers with too little bandwidth for it.
         var lowRate = false
+
+        /// The view's id in `/api/views`: the camera owner, marked for VP8 and lower-rate views.
+        var id: String {
+            cameraOwner.uuidString.lowercased() + (codec == .vp8 ? "-vp8" : "") + (lowRate ? "-low" : "")
+        }
     }
 
     struct ViewEntry {
@@ -237,7 +242,7 @@ package actor Streamer {
         logger.info(
             "view started",
             metadata: ["size": "\(width)x\(height)", "encoder": "\(encoder.kind.rawValue)", "lowRate": "\(key.lowRate)"])
-        if recording?.always == true && !key.lowRate { _ = try? await startRecording(key) }
+        if recording?.always == true && !key.lowRate && key.codec == .h264 { _ = try? await startRecording(key) }
         return view
     }
 }

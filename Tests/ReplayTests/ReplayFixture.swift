@@ -17,7 +17,8 @@ struct ReplayFixture {
     /// Every event, in version order.
     let events: [RecordedEvent]
 
-    static func make(extraMoves: Int = 20, snapshotEvery: Int64? = nil) async throws -> ReplayFixture {
+    /// `pacing`: a pause before each extra move, so that the session spans real time.
+    static func make(extraMoves: Int = 20, snapshotEvery: Int64? = nil, pacing: Duration? = nil) async throws -> ReplayFixture {
         let db = try await TestDatabase.make()
         let store = LedgerStore(conninfo: db.conninfo, logger: db.logger)
         let writer = LedgerWriter(conninfo: db.conninfo, logger: db.logger)
@@ -50,6 +51,7 @@ struct ReplayFixture {
         try await store.recordSession(id: bob, scene: scene, actor: bobActor, name: "Bob Example", role: "observer")
         try await append(bob, bobActor, [.participantJoined(participant: bob, actor: bobActor, role: .observer)])
         for i in 0..<extraMoves {
+            if let pacing { try await Task.sleep(for: pacing) }
             if i % 2 == 0 {
                 try await append(ann, annActor, [.deviceMoved(id: devices[i % 3].id, position: Vec3(Double(i % 7) - 3, 0, Double(i % 5)))])
             } else {

@@ -109,4 +109,44 @@ struct ReplayViewSourceTests {
             #expect(missing?.code == .unknownSession)
         }
     }
+
+    @Test("playback sends replay:state at most once per 200 ms; the play answer and the session's end at once")
+    func playbackIsThrottled() async throws {
+        // 40 moves 25 ms apart: about a second of session with an event due every 25 ms.
+        let f = try await ReplayFixture.make(extraMoves: 40, pacing: .milliseconds(25))
+        try await f.withStore { store in
+            let sent = Mutex<[(nanos: UInt64, message: JSONValue)]>([])
+            let source = try await ReplayViewSource.open(loader: ReplayLoader(store: store), session: f.ann) { message in
+                let now = DispatchTime.now().uptimeNanoseconds
+                sent.withLock { $0.append((now, message)) }
+            }
+            let opened = try #require(sent.withLock { $0.last?.message })
+            let first = try #require(opened["span"]?["firstVersion"]?.doubleValue)
+            let last = try #require(opened["span"]?["lastVersion"]?.doubleValue)
+            #expect(last - first >= 40)
+            let playIndex = sent.withLock { $0.count }
+            await source.handle(["type": "replay:play", "speed": 1])
+            #expect(sent.withLock { $0.count } == playIndex + 1, "the play answer goes out at once")
+            let deadline = Date().addingTimeInterval(60)
+            func ended() -> Bool {
+                sent.withLock { $0.contains { $0.message["playing"] == .bool(false) && $0.message["version"]?.doubleValue == last } }
+            }
+            while !ended() && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+            #expect(ended(), "no state at the session's end")
+            await source.close()
+
+            let all = sent.withLock { $0 }
+            let endIndex = try #require(all.firstIndex { $0.message["playing"] == .bool(false) && $0.message["version"]?.doubleValue == last })
+            let playback = all[(playIndex + 1)..<endIndex]
+            // Every state during playback waited the whole interval after the one before it.
+            for i in playback.indices {
+                let gap = all[i].nanos - all[i - 1].nanos
+                #expect(gap >= 195_000_000, "state \(i) came \(gap / 1_000_000) ms after the previous one")
+            }
+            // Fewer states than events: several events share one state.
+            #expect(playback.count + 1 < Int(last - first), "\(playback.count) playback states for \(Int(last - first)) events")
+            let versions = all[playIndex...endIndex].compactMap { $0.message["version"]?.doubleValue }
+            #expect(versions == versions.sorted())
+        }
+    }
 }

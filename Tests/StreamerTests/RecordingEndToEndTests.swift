@@ -51,6 +51,11 @@ struct RecordingEndToEndTests {
         #expect(wrong.status == 403 && wrong.body["error"]?["code"]?.stringValue == "bad_token")
         #expect(try recordings(server.port).isEmpty)
 
+        // Started and stopped at once (most likely before the first keyframe): whatever it
+        // leaves, every segment indexed as complete must decode.
+        #expect(try control(server.port, "start", view: view).status == 200)
+        #expect(try control(server.port, "stop", view: view).status == 200)
+
         let started = try control(server.port, "start", view: view)
         #expect(started.status == 200 && started.body["view"]?["recording"] == .bool(true), "\(started.body.canonicalString)")
         let before = client.receiver.framesReceived
@@ -72,6 +77,9 @@ struct RecordingEndToEndTests {
         #expect(segment["sha256"]?.stringValue == (try Self.sha256sum(path)))
         let decoded = try MP4ReadBack.decode(path)
         #expect(decoded.frames > 0)
+        for row in list where row["status"]?.stringValue == "complete" {
+            #expect(try MP4ReadBack.decode(row["path"]?.stringValue ?? "").frames > 0, "\(row.canonicalString)")
+        }
 
         let id = Int(segment["id"]?.doubleValue ?? 0)
         let download = try HTTP.exchange(port: server.port, method: "GET", path: "/api/recordings/\(id)")
@@ -87,11 +95,18 @@ struct RecordingEndToEndTests {
     func writeErrorStopsOnlyTheRecording() async throws {
         let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("rec-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: dataDir) }
-        let (server, client, view, scene) = try await start(dataDir)
-        // The first segment's file name is taken by a directory: filesink cannot open it (even as root).
-        try FileManager.default.createDirectory(
-            atPath: "\(dataDir)/recordings/\(scene)/\(view)/segment-00000.mp4", withIntermediateDirectories: true)
+        let (server, client, view, scene) = try await start(dataDir, extra: ["--record-segment-seconds", "1"])
         _ = try control(server.port, "start", view: view)
+        // The next segment's file name is taken by a directory: filesink cannot open it (even as
+        // root). A recording numbers on past the files already there, so block the one after
+        // the newest, again if the recording got there first.
+        let folder = "\(dataDir)/recordings/\(scene)/\(view)"
+        var blocked = false
+        for _ in 0..<50 where !blocked {
+            let next = String(format: "%05d", RecordingBranch.nextSegmentIndex(in: folder))
+            blocked = (try? FileManager.default.createDirectory(atPath: "\(folder)/segment-\(next).mp4", withIntermediateDirectories: true)) != nil
+        }
+        #expect(blocked)
         #expect(await VideoClient.eventually { ((try? recordings(server.port)) ?? []).contains { $0["status"]?.stringValue == "failed" } })
         let failed = try recordings(server.port).first { $0["status"]?.stringValue == "failed" }
         #expect(failed?["view"]?.stringValue == view && failed?["sha256"] == .null)

@@ -9,7 +9,9 @@ struct RecordingGateTests {
     func startsOnKeyframe() {
         var gate = RecordingGate(segmentNanos: 60 * second)
         #expect(gate.take(pts: 5 * second, isDelta: true) == .skip)
+        #expect(!gate.hasStarted)
         #expect(gate.take(pts: 6 * second, isDelta: false) == .record(rebase: 6 * second, askKeyframe: false))
+        #expect(gate.hasStarted)
         #expect(gate.take(pts: 7 * second, isDelta: true) == .record(rebase: 6 * second, askKeyframe: false))
     }
 

@@ -9,10 +9,9 @@ import Testing
 /// `/signal`, seeks, and receives `replay:state` and decodable frames.
 @Suite("scenecast serve streams replays over /signal", .serialized)
 struct ServeReplayEndToEndTests {
-    @Test("replay:open streams the session; a seek to a version answers replay:state at it; a seek outside is an error")
-    func replay() async throws {
-        let db = try await TestDatabase.make()
-        let server = try await ServerProcess(database: db.conninfo, extra: ["--demo", "3", "--ice-address", "127.0.0.1"])
+    /// A driver joins the demo scene through `serve`, records three camera orbits and leaves;
+    /// returns its session, the scene and the scene's head version once the session ended.
+    func recordSession(_ server: ServerProcess, _ store: LedgerStore) async throws -> (session: String, scene: UUID, head: Int64) {
         let live = try ServeVideoJoin(
             port: server.port, join: #"{"type":"join","scene":"demo","role":"driver","name":"Ada","media":"video","width":320,"height":240}"#)
         #expect(await VideoClient.eventually { live.firstSignalled("joined") != nil })
@@ -27,9 +26,16 @@ struct ServeReplayEndToEndTests {
         }
         await live.close()
         let scene = try #require(live.firstSignalled("joined")?["scene"]?.stringValue.flatMap(UUID.init(uuidString:)))
-        let store = LedgerStore(conninfo: db.conninfo, logger: db.logger)
         #expect(await VideoClient.eventually { (try? await store.session(UUID(uuidString: session)!))?.endMicros != nil })
-        let head = try await store.state(scene: scene).version
+        return (session, scene, try await store.state(scene: scene).version)
+    }
+
+    @Test("replay:open streams the session; a seek to a version answers replay:state at it; a seek outside is an error")
+    func replay() async throws {
+        let db = try await TestDatabase.make()
+        let server = try await ServerProcess(database: db.conninfo, extra: ["--demo", "3", "--ice-address", "127.0.0.1"])
+        let store = LedgerStore(conninfo: db.conninfo, logger: db.logger)
+        let (session, scene, head) = try await recordSession(server, store)
 
         let replay = try ServeVideoJoin(port: server.port, join: #"{"type":"replay:open","session":"\#(session)","width":320,"height":240}"#)
         let receiver = replay.receiver
@@ -57,6 +63,54 @@ struct ServeReplayEndToEndTests {
         await replay.close()
         #expect(await server.stop() == 0)
         // The replay read the ledger and wrote nothing to it.
+        #expect(try await store.state(scene: scene).version == head)
+        await store.close()
+    }
+
+    @Test("replay controls sent over the commands data channel: seek, step both ways and play to the end answer replay:state")
+    func controlsOverDataChannel() async throws {
+        let db = try await TestDatabase.make()
+        let server = try await ServerProcess(database: db.conninfo, extra: ["--demo", "3", "--ice-address", "127.0.0.1"])
+        let store = LedgerStore(conninfo: db.conninfo, logger: db.logger)
+        let (session, scene, head) = try await recordSession(server, store)
+
+        let replay = try ServeVideoJoin(port: server.port, join: #"{"type":"replay:open","session":"\#(session)","width":320,"height":240}"#)
+        let receiver = replay.receiver
+        func answers(_ type: String) -> [JSONValue] {
+            (replay.signalled.messages + replay.channelled.messages).filter { $0["type"]?.stringValue == type }
+        }
+        /// Sends on the `commands` channel (once it is open) and waits for a new answer of `type`
+        /// that passes `check`.
+        func control(_ text: String, answer type: String, _ check: @escaping (JSONValue) -> Bool) async -> JSONValue? {
+            let before = answers(type).count
+            let sent = await VideoClient.eventually { receiver.send(text, on: .commands) }
+            let answered = await VideoClient.eventually { answers(type).dropFirst(before).contains(where: check) }
+            guard sent, answered else { return nil }
+            return answers(type).dropFirst(before).first(where: check)
+        }
+        #expect(await VideoClient.eventually { receiver.framesReceived >= 3 }, "messages \(replay.signalledTypes); log: \(server.log)")
+        let opened = try #require(answers("replay:state").first)
+        let first = Int(try #require(opened["span"]?["firstVersion"]?.doubleValue))
+        let last = Int(try #require(opened["span"]?["lastVersion"]?.doubleValue))
+        #expect(last >= first + 3)
+
+        let seek = await control(#"{"type":"replay:seek","at":"v\#(first + 2)"}"#, answer: "replay:state") { $0["version"]?.doubleValue == Double(first + 2) }
+        #expect(seek?["playing"] == .bool(false), "answers: \(answers("replay:state").map(\.canonicalString))")
+        let forward = await control(#"{"type":"replay:step","direction":1}"#, answer: "replay:state") { _ in true }
+        #expect(forward?["version"]?.doubleValue == Double(first + 3))
+        let back = await control(#"{"type":"replay:step","direction":-1}"#, answer: "replay:state") { _ in true }
+        #expect(back?["version"]?.doubleValue == Double(first + 2))
+        let refused = await control(#"{"type":"replay:step","direction":2}"#, answer: "replay:error") { _ in true }
+        #expect(refused?["code"]?.stringValue == "invalid_argument")
+        // Playing at 8x reaches the session's end, whose state always goes out (not throttled).
+        let ended = await control(#"{"type":"replay:play","speed":8}"#, answer: "replay:state") {
+            $0["version"]?.doubleValue == Double(last) && $0["playing"] == .bool(false)
+        }
+        #expect(ended != nil, "answers: \(answers("replay:state").map(\.canonicalString))")
+        let framesBefore = receiver.framesReceived
+        #expect(await VideoClient.eventually { receiver.framesReceived > framesBefore + 2 })
+        await replay.close()
+        #expect(await server.stop() == 0)
         #expect(try await store.state(scene: scene).version == head)
         await store.close()
     }

@@ -13,10 +13,12 @@ extension SceneHost {
 
     /// Adds a participant. A driver who joins while another drives takes over; the previous
     /// driver becomes an observer. The join itself is recorded in the ledger.
-    /// `iceServers` go to the joiner in `joined` (for a video session).
+    /// `iceServers` go to the joiner in `joined` (for a video session). `email` and `ip`
+    /// go with the name to the actor's identity in `actors` (personal data, erasable), never
+    /// into events.
     package func join(
         actor: UUID, name: String, role: Role, sink: any ParticipantSink, clientTimeMillis: Int64,
-        iceServers: [JSONValue] = []
+        iceServers: [JSONValue] = [], email: EmailAddress? = nil, ip: String? = nil
     ) async throws(CommandError) -> Joined
     {
         guard !stopped, !rebuilding else { throw CommandError(.unavailable, "the scene is not available right now; retry") }
@@ -37,7 +39,8 @@ extension SceneHost {
         )
         sink.send(.stateFull(live, names: sessionNames))
         do {
-            try await store.recordSession(id: session, scene: sceneID, actor: actor, name: name, role: role.rawValue)
+            try await store.recordSession(
+                id: session, scene: sceneID, actor: actor, name: name, role: role.rawValue, email: email?.value, ip: ip)
         } catch {
             logger.warning("could not record the session", metadata: ["error": "\(error)"])
         }

@@ -2,7 +2,7 @@ package import Foundation
 package import SceneLedger
 
 /// The first message on `/signal`:
-/// `{"type":"join","scene":"<uuid>|demo","role":"driver|observer","name":"...","actor":"<uuid>"?,"media":"none|video"?,"width":n?,"height":n?,"codecs":["H264","VP8"]?}`.
+/// `{"type":"join","scene":"<uuid>|demo","role":"driver|observer","name":"...","actor":"<uuid>"?,"email":"..."?,"media":"none|video"?,"width":n?,"height":n?,"codecs":["H264","VP8"]?}`.
 package struct JoinRequest: Sendable, Equatable {
     package enum SceneRef: Sendable, Equatable {
         case id(UUID)
@@ -14,13 +14,15 @@ package struct JoinRequest: Sendable, Equatable {
     package var name: String
     /// The client's pseudonymous actor id, kept across visits; a new one when absent.
     package var actor: UUID?
+    /// The person's email address for the audit identity (`actors`), when given; erasable.
+    package var email: EmailAddress?
     package var media: String
     package var width: Int?
     package var height: Int?
     /// The video codecs the client decodes (RTP encoding names); empty: not said.
     package var codecs: [String] = []
 
-    static let allowed: Set<String> = ["type", "scene", "role", "name", "actor", "media", "width", "height", "codecs"]
+    static let allowed: Set<String> = ["type", "scene", "role", "name", "actor", "email", "media", "width", "height", "codecs"]
     /// At most this many codec names, each at most `maxCodecName` characters.
     static let maxCodecs = 32
     static let maxCodecName = 64
@@ -63,7 +65,7 @@ package struct JoinRequest: Sendable, Equatable {
         guard let roleText = roleValue.stringValue, let role = Role(rawValue: roleText) else {
             return .failure(CommandError(.outOfRange, "field \"role\" must be \"driver\" or \"observer\""))
         }
-        for key in ["name", "media"] where fields[key] != nil && fields[key]?.stringValue == nil {
+        for key in ["name", "media", "email"] where fields[key] != nil && fields[key]?.stringValue == nil {
             return .failure(CommandError(.wrongType, "field \"\(key)\" must be a string"))
         }
         let name = fields["name"]?.stringValue ?? ""
@@ -78,6 +80,17 @@ package struct JoinRequest: Sendable, Equatable {
                 return .failure(CommandError(.invalidID, "field \"actor\" must be a UUID"))
             }
             actor = id
+        }
+        // An empty email is the same as none (a form left blank); anything else must be plausible.
+        var email: EmailAddress?
+        if let text = fields["email"]?.stringValue, !text.isEmpty {
+            guard let address = EmailAddress(text) else {
+                return .failure(
+                    CommandError(
+                        .outOfRange,
+                        "field \"email\" must be an address such as name@example.com, at most \(EmailAddress.maxLength) characters"))
+            }
+            email = address
         }
         let media = fields["media"]?.stringValue ?? "none"
         guard media == "none" || media == "video" else {
@@ -109,7 +122,8 @@ package struct JoinRequest: Sendable, Equatable {
             }
             codecs = names
         }
-        var request = JoinRequest(scene: scene, role: role, name: name, actor: actor, media: media, width: width, height: height)
+        var request = JoinRequest(
+            scene: scene, role: role, name: name, actor: actor, email: email, media: media, width: width, height: height)
         request.codecs = codecs
         return .success(request)
     }

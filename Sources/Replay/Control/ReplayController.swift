@@ -9,11 +9,14 @@ package struct ReplayController: Sendable {
     package static let maxMarks = 2_000
 
     package private(set) var cursor: ReplayCursor
+    /// Which `replay:state`s go out while playing (see `ReplayStateThrottle`).
+    package private(set) var throttle: ReplayStateThrottle
     /// The recorded times of the session's events, sampled to at most `maxMarks`.
     package let marks: [Int64]
 
-    package init(span: SessionSpan, eventTimesMicros: [Int64]) {
+    package init(span: SessionSpan, eventTimesMicros: [Int64], throttle: ReplayStateThrottle = ReplayStateThrottle()) {
         self.cursor = ReplayCursor(span: span)
+        self.throttle = throttle
         self.marks = Self.sample(eventTimesMicros, max: Self.maxMarks)
     }
 
@@ -47,6 +50,15 @@ package struct ReplayController: Sendable {
     package mutating func loaded(version: Int64, sceneTimeMicros: Int64, nextEventMicros: Int64?, nowNanos: UInt64) -> [ReplayCursor.Action] {
         cursor.loaded(version: version, sceneTimeMicros: sceneTimeMicros, nextEventMicros: nextEventMicros, nowNanos: nowNanos)
     }
+
+    /// Whether the `replay:state` after a control message, playback or the session's end
+    /// goes out now, waits for a flush, or is already covered by a scheduled one.
+    package mutating func stateDecision(after cause: ReplayStateThrottle.Cause, nowNanos: UInt64) -> ReplayStateThrottle.Decision {
+        throttle.decide(cause, nowNanos: nowNanos)
+    }
+
+    /// A scheduled flush fired: true when the newest state should go out now.
+    package mutating func flushState(nowNanos: UInt64) -> Bool { throttle.flush(nowNanos: nowNanos) }
 
     /// `replay:state`: the version and scene time shown, the playhead, play state, speed,
     /// the session's span and (with `includeMarks`, for the first state) the event marks.

@@ -69,19 +69,13 @@ package final class RecordingBranch: @unchecked Sendable {
             throw StreamerError(.pipeline, "The recordings directory \(directory) cannot be created: \(error.localizedDescription)")
         }
         pipeline = GstElementRef(sinking: gst_pipeline_new("recording")!)
-        appsrc = try GStreamer.make("appsrc", name: "encoded")
+        appsrc = try GStreamer.makeSource(
+            name: "encoded", caps: "video/x-h264,stream-format=byte-stream,alignment=au", live: true, block: false)
         let queue = try GStreamer.make("queue", name: "recording-queue")
         let parser = try GStreamer.make("h264parse", name: "recording-parse")
         let muxer = try GStreamer.make(format.muxer, name: "recording-mux")
         let sink = try GStreamer.make("splitmuxsink", name: "recording-sink")
 
-        let caps = try GStreamer.caps("video/x-h264,stream-format=byte-stream,alignment=au")
-        appsrc.setCaps("caps", caps)
-        gst_caps_unref(caps)
-        appsrc.set("is-live", true)
-        appsrc.set("do-timestamp", false)
-        appsrc.set("format", nick: "time")
-        appsrc.set("block", false)
         appsrc.set("max-bytes", uint64: 16 << 20)
         appsrc.set("leaky-type", nick: "downstream")
         queue.set("leaky", nick: "downstream")
@@ -90,6 +84,9 @@ package final class RecordingBranch: @unchecked Sendable {
         queue.set("max-size-bytes", uint: 0)
         parser.set("config-interval", -1)
         sink.set("location", string: "\(directory)/segment-%05d.\(format.rawValue)")
+        // A recording started again (by an admin, or after a failure) numbers on after the
+        // files already there, so it never overwrites an indexed segment.
+        sink.set("start-index", Self.nextSegmentIndex(in: directory))
         sink.set("max-size-time", uint64: segmentNanos)
         scenecast_set_pointer(sink.raw, "muxer", muxer.raw)
 
@@ -117,6 +114,16 @@ package final class RecordingBranch: @unchecked Sendable {
 
     deinit {
         pipeline.setState(GST_STATE_NULL)
+    }
+
+    /// One past the highest `segment-NNNNN.*` in `directory` (0 when there is none).
+    static func nextSegmentIndex(in directory: String) -> Int {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        let taken = names.compactMap { name -> Int? in
+            guard name.hasPrefix("segment-"), let dot = name.lastIndex(of: ".") else { return nil }
+            return Int(name[name.index(name.startIndex, offsetBy: 8)..<dot])
+        }
+        return (taken.max() ?? -1) + 1
     }
 
     /// False once stopped, or once a write error ended the recording.
@@ -200,7 +207,16 @@ package final class RecordingBranch: @unchecked Sendable {
         case "splitmuxsink-fragment-opened":
             state.withLock { $0.segmentPath = path; $0.segmentStart = WallClock.nowMicros() }
         case "splitmuxsink-fragment-closed":
-            let start = state.withLock { s in defer { s.segmentPath = nil }; return s.segmentStart }
+            let (start, empty) = state.withLock { s in
+                defer { s.segmentPath = nil }
+                return (s.segmentStart, !s.gate.hasStarted)
+            }
+            guard !empty else {
+                // Stopped before its first keyframe: the file holds no frame, so it is no segment.
+                try? FileManager.default.removeItem(atPath: path)
+                logger.info("recording stopped before its first keyframe; nothing was recorded", metadata: ["path": "\(path)"])
+                return
+            }
             onEvent(.segmentClosed(path: path, startedAtMicros: start, endedAtMicros: WallClock.nowMicros()))
         default:
             break

@@ -17,6 +17,9 @@ struct RecordingGate: Sendable {
 
     init(segmentNanos: UInt64) { self.segmentNanos = segmentNanos }
 
+    /// Whether it took a keyframe, so the recording holds at least one frame.
+    var hasStarted: Bool { base != nil }
+
     /// Decides for one access unit with presentation time `pts`.
     mutating func take(pts: UInt64, isDelta: Bool) -> Action {
         guard open else { return .skip }

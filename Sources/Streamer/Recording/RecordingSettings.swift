@@ -1,7 +1,8 @@
 package import SceneLedger
 
 /// How `serve` records views: where segments go, their container and length, whether every
-/// view records from its start (`--record`), and the store that indexes the segments.
+/// view records from its start (`--record`; a failed recording then starts again, see
+/// `RecordingBackoff`), and the store that indexes the segments.
 package struct RecordingSettings: Sendable {
     /// `<data-dir>/recordings`; a view's segments go under `<scene>/<view>/`.
     package var directory: String
@@ -9,12 +10,18 @@ package struct RecordingSettings: Sendable {
     package var segmentSeconds: Int
     package var always: Bool
     package var store: LedgerStore
+    /// The restart state of the views' recordings under `always` (shared, locked).
+    package let restarts: RecordingRestarts
 
-    package init(directory: String, format: RecordingFormat = .mp4, segmentSeconds: Int = 60, always: Bool, store: LedgerStore) {
+    package init(
+        directory: String, format: RecordingFormat = .mp4, segmentSeconds: Int = 60, always: Bool, store: LedgerStore,
+        restartPolicy: RecordingBackoff = RecordingBackoff()
+    ) {
         self.directory = directory
         self.format = format
         self.segmentSeconds = segmentSeconds
         self.always = always
         self.store = store
+        self.restarts = RecordingRestarts(policy: restartPolicy)
     }
 }

@@ -9,7 +9,9 @@ import Synchronization
 /// A seek or step back sends the state at the target (snapshot plus tail, `ReplayLoader`);
 /// a step forward or playback sends the events as they fall due; frames are drawn at the
 /// playhead's scene time. It only reads the ledger. Control messages go to `handle`, and
-/// each answer (`replay:state` or `replay:error`) goes to `reply`.
+/// each answer (`replay:state` or `replay:error`) goes to `reply`. While playing, states
+/// are throttled by the controller (`ReplayStateThrottle`); answers to control messages
+/// and the session's end always go out at once.
 actor ReplayViewSource: ViewSource {
     let loader: ReplayLoader
     let session: SessionInfo
@@ -17,6 +19,8 @@ actor ReplayViewSource: ViewSource {
     private var state: SceneState?
     private var continuations: [UUID: AsyncStream<CommittedChange>.Continuation] = [:]
     private var tickTask: Task<Void, Never>?
+    /// Sends the newest held-back playback state when the throttle's interval is over.
+    private var flushTask: Task<Void, Never>?
     private var sentMarks = false
     /// The playhead, for frames; written only inside this actor.
     private let playhead: Mutex<Int64>
@@ -37,7 +41,7 @@ actor ReplayViewSource: ViewSource {
             throw ReplayError(.ledger, "Could not read the session's events", underlying: error)
         }
         let source = ReplayViewSource(loader: loader, session: session, controller: ReplayController(span: span, eventTimesMicros: times), reply: reply)
-        await source.perform([.loadState(.version(span.firstVersion))])
+        await source.perform([.loadState(.version(span.firstVersion))], cause: .control)
         return source
     }
 
@@ -64,7 +68,7 @@ actor ReplayViewSource: ViewSource {
     func handle(_ message: JSONValue) async {
         do {
             let control = try ReplayControl.decode(message)
-            await perform(try controller.handle(control, nowNanos: Self.now()))
+            await perform(try controller.handle(control, nowNanos: Self.now()), cause: .control)
         } catch {
             reply(ReplayController.errorMessage(error))
         }
@@ -73,6 +77,7 @@ actor ReplayViewSource: ViewSource {
     /// Stops playback and ends every change stream.
     func close() {
         tickTask?.cancel()
+        flushTask?.cancel()
         for continuation in continuations.values { continuation.finish() }
         continuations.removeAll()
     }
@@ -81,8 +86,9 @@ actor ReplayViewSource: ViewSource {
 
     private func forget(_ id: UUID) { continuations.removeValue(forKey: id) }
 
-    private func perform(_ actions: [ReplayCursor.Action]) async {
+    private func perform(_ actions: [ReplayCursor.Action], cause: ReplayStateThrottle.Cause) async {
         var pending = actions
+        var cause = cause
         while !pending.isEmpty {
             let action = pending.removeFirst()
             do {
@@ -106,19 +112,46 @@ actor ReplayViewSource: ViewSource {
                 case .cancelTick:
                     tickTask?.cancel()
                     tickTask = nil
-                case .ended: break
+                case .ended:
+                    if cause == .playback { cause = .ended }
                 }
             } catch {
                 reply(ReplayController.errorMessage(error))
                 return
             }
         }
-        playhead.withLock { $0 = controller.cursor.playhead(at: Self.now()) }
-        reply(controller.stateMessage(nowNanos: Self.now(), includeMarks: !sentMarks))
+        let now = Self.now()
+        playhead.withLock { $0 = controller.cursor.playhead(at: now) }
+        switch controller.stateDecision(after: cause, nowNanos: now) {
+        case .send:
+            flushTask?.cancel()
+            flushTask = nil
+            sendState(nowNanos: now)
+        case .flushAfter(let nanos):
+            flushTask = Task {
+                try? await Task.sleep(nanoseconds: nanos)
+                guard !Task.isCancelled else { return }
+                await self.flush()
+            }
+        case .held:
+            break
+        }
+    }
+
+    private func sendState(nowNanos: UInt64) {
+        reply(controller.stateMessage(nowNanos: nowNanos, includeMarks: !sentMarks))
         sentMarks = true
     }
 
-    private func tick() async { await perform(controller.tick(nowNanos: Self.now())) }
+    private func flush() {
+        flushTask = nil
+        let now = Self.now()
+        guard controller.flushState(nowNanos: now) else { return }
+        playhead.withLock { $0 = controller.cursor.playhead(at: now) }
+        sendState(nowNanos: now)
+    }
+
+    private func tick() async { await perform(controller.tick(nowNanos: Self.now()), cause: .playback) }
 
     private func events(throughVersion v: Int64) async throws(ReplayError) -> [RecordedEvent] {
         guard let state, v > state.version else { return [] }

@@ -16,7 +16,7 @@ struct RecordingRoutes: Sendable {
     let adminToken: String?
     let logger: Logger
 
-    func register(on router: Router<BasicWebSocketRequestContext>) {
+    func register(on router: Router<ServerRequestContext>) {
         router.get("/api/views") { _, _ -> Response in
             await views()
         }
@@ -103,6 +103,15 @@ struct RecordingRoutes: Sendable {
         [
             "id": .string(info.id), "scene": .string(info.scene.uuidString.lowercased()), "width": .number(Double(info.width)),
             "height": .number(Double(info.height)), "peers": .number(Double(info.peers)), "recording": .bool(info.recording),
+            "restart": info.restart.map(json) ?? .null,
+        ]
+    }
+
+    /// A view's recording failures and restarts under `--record`.
+    static func json(_ r: RecordingRestartStatus) -> JSONValue {
+        [
+            "failuresInRow": .number(Double(r.failuresInRow)), "restarts": .number(Double(r.restarts)),
+            "retryAt": r.retryAtMicros.map { .string(AuditTime.iso($0)) } ?? .null, "lastError": r.lastError.map(JSONValue.string) ?? .null,
         ]
     }
 

@@ -26,7 +26,7 @@ enum ScenecastServer {
     }
 
     static func makeApplication(host: String, port: Int, _ deps: Dependencies) -> some ApplicationProtocol {
-        let router = Router(context: BasicWebSocketRequestContext.self)
+        let router = Router(context: ServerRequestContext.self)
         router.middlewares.add(FileMiddleware(publicFolder, searchForIndexHtml: true, logger: deps.logger))
         router.get("/health") { _, _ -> Response in
             try await health(deps)
@@ -46,7 +46,8 @@ enum ScenecastServer {
             .register(on: router)
         router.ws("/signal") { inbound, outbound, context in
             let session = SignalSession(
-                hosts: deps.hosts, demoScene: deps.demoScene, streamer: deps.streamer, store: deps.store, logger: context.logger
+                hosts: deps.hosts, demoScene: deps.demoScene, streamer: deps.streamer, store: deps.store,
+                remoteIP: context.requestContext.remoteIP, logger: context.logger
             )
             try await session.run(inbound: inbound, outbound: outbound)
         }

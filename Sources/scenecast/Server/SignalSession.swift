@@ -21,6 +21,8 @@ struct SignalSession {
     let streamer: Streamer?
     /// For replays (`replay:open`, see `ReplaySignal`).
     let store: LedgerStore
+    /// The client's IP address, recorded with its identity at join; nil when unknown.
+    let remoteIP: String?
     let logger: Logger
 
     /// The largest frame accepted; bigger commands are refused with `too_large` by the
@@ -166,7 +168,8 @@ struct SignalSession {
         let joined = try await host.join(
             actor: request.actor ?? UUID(), name: request.name, role: request.role, sink: sink,
             clientTimeMillis: Int64(Date().timeIntervalSince1970 * 1000),
-            iceServers: request.media == "video" ? (streamer?.configuration.ice.browserServers ?? []) : []
+            iceServers: request.media == "video" ? (streamer?.configuration.ice.browserServers ?? []) : [],
+            email: request.email, ip: remoteIP
         )
         return (host, joined.session)
     }
