@@ -44,6 +44,8 @@ package actor SceneHost: Service {
     /// Uploaded models known to be stored (content-addressed, so never invalidated).
     var knownAssets: Set<String> = []
     var stopped = false
+    /// The lease release of the first `stop`, which later calls wait for.
+    private var stopping: Task<Void, Never>?
     /// Streams of the live state's changes (the streamer's views), by watcher id.
     var watchers: [UUID: AsyncStream<CommittedChange>.Continuation] = [:]
     let commits: AsyncStream<Commit>
@@ -150,16 +152,24 @@ package actor SceneHost: Service {
         }
     }
 
-    /// Drops every participant and lets the lease go.
+    /// Drops every participant and lets the lease go. Every call returns only once the
+    /// lease is released, however many callers race (the graceful-shutdown handler, the
+    /// manager, `run`), so nothing outlives the service and touches a closed store.
     package func stop(reason: CommandError) async {
-        guard !stopped else { return }
+        if let stopping {
+            await stopping.value
+            return
+        }
         stopped = true
         for session in sessions.values { session.sink.close(reason: reason) }
         sessions.removeAll()
         for watcher in watchers.values { watcher.finish() }
         watchers.removeAll()
         commitSink.finish()
-        if let lease { await store.releaseLease(lease) }
+        let (store, lease) = (self.store, self.lease)
+        let release = Task { if let lease { await store.releaseLease(lease) } }
+        stopping = release
+        await release.value
     }
 
     package var isStopped: Bool { stopped }
