@@ -182,10 +182,13 @@ def replay_works(driver, viewer):
     viewer.wait(f"window.scenecastReplay.version > {first + 1} && "
                 "window.scenecastReplay.version === window.scenecastReplay.lastVersion", 15,
                 "a seek to the end to reach the session's last version")
+    viewer.wait("window.scenecastReplay.seekFrameMs !== null", 15, "a frame shown after the seek")
+    seek = viewer.js("return {state: window.scenecastReplay.seekStateMs, frame: window.scenecastReplay.seekFrameMs};")
     viewer.js("window.scenecastReplay.errors.length = 0; document.getElementById('replay-session').value = 'nope';"
               "document.getElementById('replay-open').requestSubmit();")
     viewer.wait("window.scenecastReplay.errors.length > 0", 15, "replay:error for a malformed session id")
-    emit("replay", session=session, first=first, last=viewer.js("return window.scenecastReplay.version;"))
+    emit("replay", session=session, first=first, last=viewer.js("return window.scenecastReplay.version;"),
+         seekStateMs=round(seek["state"], 1), seekFrameMs=round(seek["frame"], 1))
 
 
 def main():

@@ -101,12 +101,15 @@ extension WebRTCPeer: EncodedSubscriber {
         guard current.withLock({ $0 === view }) else { return }
         let source = UnsafeMutableRawPointer(appsrc.pointer).assumingMemoryBound(to: GstAppSrc.self)
         let isDelta = scenecast_buffer_is_delta(buffer) != 0
-        if gst_app_src_get_current_level_bytes(source) > Self.maxQueuedBytes {
-            if !skipping.exchange(true, ordering: .acquiringAndReleasing) { view.requestKeyframe() }
-            return
-        }
+        let overfull = gst_app_src_get_current_level_bytes(source) > Self.maxQueuedBytes
+        if overfull { skipping.store(true, ordering: .releasing) }
         if skipping.load(ordering: .acquiring) {
-            guard !isDelta else { return }
+            // Keep asking while skipping (the view grants one keyframe a second at most):
+            // a keyframe that came while the queue was still full was dropped too.
+            guard !overfull, !isDelta else {
+                view.requestKeyframe()
+                return
+            }
             skipping.store(false, ordering: .releasing)
         }
         guard let copy = gst_buffer_copy(buffer) else { return }

@@ -17,13 +17,18 @@ const controls = [play, speed, $('replay-back'), $('replay-forward')];
 let socket = null;
 let media = null;
 let state = null; // the latest replay:state
-const replay = { errors: [], states: 0 }; // for automated checks
+// For automated checks: states seen, errors, and the last seek's timing as this page saw
+// it (ms from sending replay:seek to its replay:state, and to the first frame shown after).
+const replay = { errors: [], states: 0, seekStateMs: null, seekFrameMs: null };
 window.scenecastReplay = replay;
 
 const timeline = new Timeline({
   range: $('replay-seek'),
   canvas: $('replay-marks'),
-  onSeek: (micros) => send({ type: 'replay:seek', at: offsetText(micros - state.span.startUs) }),
+  onSeek: (micros) => {
+    replay.seekSentAt = performance.now();
+    send({ type: 'replay:seek', at: offsetText(micros - state.span.startUs) });
+  },
 });
 
 // An offset from the session's start as exact seconds with microseconds (`12.000347s`):
@@ -60,6 +65,7 @@ function receive(message) {
   switch (message.type) {
     case 'replay:state':
       showState(message);
+      timeSeek();
       break;
     case 'replay:error':
       replay.errors.push(message);
@@ -77,6 +83,18 @@ function receive(message) {
     default:
       break;
   }
+}
+
+/** The first replay:state after a seek answers it; the next frame shown is its picture. */
+function timeSeek() {
+  const sentAt = replay.seekSentAt;
+  if (sentAt == null) return;
+  replay.seekSentAt = null;
+  replay.seekStateMs = performance.now() - sentAt;
+  const video = $('replay-video');
+  video.requestVideoFrameCallback?.((now, meta) => {
+    replay.seekFrameMs = Math.max(now, meta?.expectedDisplayTime ?? 0) - sentAt;
+  });
 }
 
 function open(session) {
