@@ -96,7 +96,8 @@ extension WebRTCPeer: EncodedSubscriber {
     /// One encoded frame of the watched view, on its streaming thread. While skipping
     /// (after a move or an overflow) delta frames are dropped until a keyframe; a peer
     /// whose `appsrc` is over its bound starts skipping and asks for a keyframe. Frames
-    /// are stamped on the peer's own clock, so moving between views keeps time monotonic.
+    /// are stamped with the peer pipeline's running time, so moving between views keeps time
+    /// monotonic and nothing in webrtcbin waits for a timestamp ahead of its clock.
     func deliver(_ buffer: UnsafeMutablePointer<GstBuffer>, from view: ViewPipeline) {
         guard current.withLock({ $0 === view }) else { return }
         let source = UnsafeMutableRawPointer(appsrc.pointer).assumingMemoryBound(to: GstAppSrc.self)
@@ -112,8 +113,11 @@ extension WebRTCPeer: EncodedSubscriber {
             }
             skipping.store(false, ordering: .releasing)
         }
-        guard let copy = gst_buffer_copy(buffer) else { return }
-        scenecast_buffer_set_pts(copy, guint64(clock.now()), scenecast_clock_time_none())
+        // Stamped with the peer pipeline's running time now: a later stamp would make
+        // webrtcbin's sinks hold the packets until then.
+        let now = gst_element_get_current_running_time(pipeline.pointer)
+        guard now != scenecast_clock_time_none(), let copy = gst_buffer_copy(buffer) else { return }
+        scenecast_buffer_set_pts(copy, now, scenecast_clock_time_none())
         _ = gst_app_src_push_buffer(source, copy)
         framesSent.wrappingAdd(1, ordering: .relaxed)
     }

@@ -18,7 +18,7 @@ package import Synchronization
 /// peers never wait for it.
 package final class WebRTCPeer: @unchecked Sendable {
     // @unchecked: element references are set once in init; the watched view, `channels`
-    // and `clock` sit behind Mutexes; flags are atomics; webrtcbin serializes its signals.
+    // sit behind Mutexes; flags are atomics; webrtcbin serializes its signals.
     package let events: AsyncStream<PeerEvent>
     let continuation: AsyncStream<PeerEvent>.Continuation
     package let codec: VideoCodec
@@ -28,7 +28,6 @@ package final class WebRTCPeer: @unchecked Sendable {
     let logger: Logger
     let channels = Mutex<[DataChannelLabel: DataChannelRef]>([:])
     let current: Mutex<ViewPipeline?>
-    let clock = MonotonicClock()
     private var busWatch: BusWatch?
     private let closed = Atomic<Bool>(false)
     /// Set after an overflow or a move: drop delta frames until the next keyframe.
