@@ -30,14 +30,22 @@ struct ServeReplayEndToEndTests {
         return (session, scene, try await store.state(scene: scene).version)
     }
 
-    @Test("replay:open streams the session; a seek to a version answers replay:state at it; a seek outside is an error")
-    func replay() async throws {
+    /// A server on a fresh database, a recorded session, and a receiver that opened its
+    /// replay at 320×240.
+    func openReplay() async throws
+        -> (server: ServerProcess, store: LedgerStore, session: String, scene: UUID, head: Int64, replay: ServeVideoJoin)
+    {
         let db = try await TestDatabase.make()
         let server = try await ServerProcess(database: db.conninfo, extra: ["--demo", "3", "--ice-address", "127.0.0.1"])
         let store = LedgerStore(conninfo: db.conninfo, logger: db.logger)
         let (session, scene, head) = try await recordSession(server, store)
-
         let replay = try ServeVideoJoin(port: server.port, join: #"{"type":"replay:open","session":"\#(session)","width":320,"height":240}"#)
+        return (server, store, session, scene, head, replay)
+    }
+
+    @Test("replay:open streams the session; a seek to a version answers replay:state at it; a seek outside is an error")
+    func replay() async throws {
+        let (server, store, _, scene, head, replay) = try await openReplay()
         let receiver = replay.receiver
         func states() -> [JSONValue] { replay.signalled.messages.filter { $0["type"]?.stringValue == "replay:state" } }
         #expect(await VideoClient.eventually { receiver.framesReceived >= 3 }, "messages \(replay.signalledTypes); log: \(server.log)")
@@ -69,12 +77,7 @@ struct ServeReplayEndToEndTests {
 
     @Test("replay controls sent over the commands data channel: seek, step both ways and play to the end answer replay:state")
     func controlsOverDataChannel() async throws {
-        let db = try await TestDatabase.make()
-        let server = try await ServerProcess(database: db.conninfo, extra: ["--demo", "3", "--ice-address", "127.0.0.1"])
-        let store = LedgerStore(conninfo: db.conninfo, logger: db.logger)
-        let (session, scene, head) = try await recordSession(server, store)
-
-        let replay = try ServeVideoJoin(port: server.port, join: #"{"type":"replay:open","session":"\#(session)","width":320,"height":240}"#)
+        let (server, store, _, scene, head, replay) = try await openReplay()
         let receiver = replay.receiver
         func answers(_ type: String) -> [JSONValue] {
             (replay.signalled.messages + replay.channelled.messages).filter { $0["type"]?.stringValue == type }
