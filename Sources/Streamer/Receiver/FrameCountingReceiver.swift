@@ -90,38 +90,26 @@ package final class FrameCountingReceiver: @unchecked Sendable {
 
     /// Applies the server's offer and produces an answer (as an `answer` event).
     package func applyOffer(_ sdp: String) throws(StreamerError) {
-        var message: UnsafeMutablePointer<GstSDPMessage>?
-        guard gst_sdp_message_new_from_text(sdp, &message) == GST_SDP_OK, let message,
-            let offer = gst_webrtc_session_description_new(GST_WEBRTC_SDP_TYPE_OFFER, message)
-        else { throw StreamerError(.negotiation, "The offer's SDP could not be parsed") }
         let webrtc = self.webrtc
         let continuation = self.continuation
-        let promise = makePromise { _ in
+        try webrtc.setRemoteDescription(GST_WEBRTC_SDP_TYPE_OFFER, sdp: sdp) { _ in
             let answered = makePromise { reply in
                 guard let reply, let value = gst_structure_get_value(reply, "answer"), let boxed = g_value_get_boxed(value) else {
                     continuation.yield(.failed("webrtcbin could not create an answer"))
                     return
                 }
                 let answer = boxed.assumingMemoryBound(to: GstWebRTCSessionDescription.self)
-                let local = gst_promise_new()
-                scenecast_emit_set_description(webrtc.pointer, "set-local-description", answer, local)
-                gst_promise_unref(local)
-                guard let text = gst_sdp_message_as_text(answer.pointee.sdp) else { return }
-                continuation.yield(.answer(sdp: String(cString: text)))
-                g_free(text)
+                guard let text = webrtc.setLocalDescription(answer) else { return }
+                continuation.yield(.answer(sdp: text))
             }
             scenecast_emit_create_answer(webrtc.pointer, answered)
             gst_promise_unref(answered)
         }
-        scenecast_emit_set_description(webrtc.pointer, "set-remote-description", offer, promise)
-        gst_promise_unref(promise)
-        gst_webrtc_session_description_free(offer)
     }
 
     /// Adds one of the server's ICE candidates.
     package func addCandidate(mline: Int, candidate: String) {
-        guard !candidate.isEmpty else { return }
-        scenecast_emit_add_ice_candidate(webrtc.pointer, guint(mline), candidate)
+        webrtc.addICECandidate(mline: mline, candidate: candidate)
     }
 
     /// Sends text on one of the server's data channels; false until it is open.

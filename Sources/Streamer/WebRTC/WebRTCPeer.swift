@@ -91,29 +91,17 @@ package final class WebRTCPeer: @unchecked Sendable {
 
     /// Applies the client's SDP answer.
     package func applyAnswer(_ sdp: String) throws(StreamerError) {
-        var message: UnsafeMutablePointer<GstSDPMessage>?
-        guard gst_sdp_message_new_from_text(sdp, &message) == GST_SDP_OK, let message else {
-            throw StreamerError(.negotiation, "The answer's SDP could not be parsed")
-        }
-        guard let description = gst_webrtc_session_description_new(GST_WEBRTC_SDP_TYPE_ANSWER, message) else {
-            gst_sdp_message_free(message)
-            throw StreamerError(.negotiation, "The answer could not be used")
-        }
         let continuation = self.continuation
-        let promise = makePromise { reply in
+        try webrtc.setRemoteDescription(GST_WEBRTC_SDP_TYPE_ANSWER, sdp: sdp) { reply in
             if let reply, gst_structure_has_field(reply, "error") != 0 {
                 continuation.yield(.failed(StreamerError(.negotiation, "webrtcbin refused the answer")))
             }
         }
-        scenecast_emit_set_description(webrtc.pointer, "set-remote-description", description, promise)
-        gst_promise_unref(promise)
-        gst_webrtc_session_description_free(description)
     }
 
     /// Adds one of the client's ICE candidates (an empty one ends its gathering).
     package func addCandidate(mline: Int, candidate: String) {
-        guard !candidate.isEmpty else { return }
-        scenecast_emit_add_ice_candidate(webrtc.pointer, guint(mline), candidate)
+        webrtc.addICECandidate(mline: mline, candidate: candidate)
     }
 
     /// Sends a text message on a channel; false when it is not open.
@@ -209,12 +197,8 @@ package final class WebRTCPeer: @unchecked Sendable {
                 return
             }
             let offer = boxed.assumingMemoryBound(to: GstWebRTCSessionDescription.self)
-            let local = gst_promise_new()
-            scenecast_emit_set_description(webrtc.pointer, "set-local-description", offer, local)
-            gst_promise_unref(local)
-            guard let text = gst_sdp_message_as_text(offer.pointee.sdp) else { return }
-            continuation.yield(.offer(sdp: String(cString: text)))
-            g_free(text)
+            guard let text = webrtc.setLocalDescription(offer) else { return }
+            continuation.yield(.offer(sdp: text))
         }
         scenecast_emit_create_offer(webrtc.pointer, promise)
         gst_promise_unref(promise)

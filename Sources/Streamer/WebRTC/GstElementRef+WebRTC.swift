@@ -1,0 +1,43 @@
+import CGStreamer
+
+/// The webrtcbin calls both ends use: the server's peers (`WebRTCPeer`) and the test and
+/// benchmark receiver (`FrameCountingReceiver`).
+extension GstElementRef {
+    /// Parses `sdp` and sets it as the remote description (`type` offer or answer); `reply`
+    /// gets webrtcbin's reply once it is applied (nil when there is none).
+    func setRemoteDescription(
+        _ type: GstWebRTCSDPType, sdp: String, reply: @escaping @Sendable (UnsafePointer<GstStructure>?) -> Void
+    ) throws(StreamerError) {
+        let kind = type == GST_WEBRTC_SDP_TYPE_OFFER ? "offer" : "answer"
+        var message: UnsafeMutablePointer<GstSDPMessage>?
+        guard gst_sdp_message_new_from_text(sdp, &message) == GST_SDP_OK, let message else {
+            throw StreamerError(.negotiation, "The \(kind)'s SDP could not be parsed")
+        }
+        // The description takes the message over.
+        guard let description = gst_webrtc_session_description_new(type, message) else {
+            gst_sdp_message_free(message)
+            throw StreamerError(.negotiation, "The \(kind) could not be used")
+        }
+        let promise = makePromise(reply)
+        scenecast_emit_set_description(pointer, "set-remote-description", description, promise)
+        gst_promise_unref(promise)
+        gst_webrtc_session_description_free(description)
+    }
+
+    /// Sets a description webrtcbin created (an offer or an answer) as the local one, and
+    /// returns its SDP text.
+    func setLocalDescription(_ description: UnsafeMutablePointer<GstWebRTCSessionDescription>) -> String? {
+        let promise = gst_promise_new()
+        scenecast_emit_set_description(pointer, "set-local-description", description, promise)
+        gst_promise_unref(promise)
+        guard let text = gst_sdp_message_as_text(description.pointee.sdp) else { return nil }
+        defer { g_free(text) }
+        return String(cString: text)
+    }
+
+    /// Adds a remote ICE candidate; an empty one (end of candidates) is ignored.
+    func addICECandidate(mline: Int, candidate: String) {
+        guard !candidate.isEmpty else { return }
+        scenecast_emit_add_ice_candidate(pointer, guint(mline), candidate)
+    }
+}
