@@ -31,17 +31,19 @@ extension GPUScene {
         for id in [previous, target].compactMap({ $0 }) { refreshEntry(id, highlights: highlights) }
     }
 
-    /// The BVH of every model the devices use, built the first time each is needed (a
-    /// built-in model takes tens of milliseconds, once).
+    /// The BVH of every model the devices use, from the process's `ModelBVHCache`. A model
+    /// whose BVH is still being built (in the background: a debug build takes seconds) has
+    /// none yet, so the pointer hovers nothing on it for now; the GL thread never waits.
     private func pickingBVHs() -> [ModelRef: TriangleBVH] {
         var result: [ModelRef: TriangleBVH] = [:]
         for entry in devices.values where result[entry.model] == nil {
-            var model = self.model(entry.model)
-            if model.bvh == nil {
-                model.bvh = TriangleBVH(mesh: model.full)
-                models[entry.model] = model
+            let model = self.model(entry.model)
+            if let fallback = model.fallbackBVH {
+                result[entry.model] = fallback
+                continue
             }
-            result[entry.model] = model.bvh
+            let mesh = model.full
+            result[entry.model] = ModelBVHCache.shared.bvh(for: entry.model) { mesh }
         }
         return result
     }

@@ -19,9 +19,10 @@ package struct RenderStats: Sendable, Equatable {
 /// culling, level choice and instanced draws. Lives inside `GLContext`, on the GL thread.
 final class GPUScene {
     struct Model {
-        /// The full-resolution mesh, kept for picking; its BVH is built on first use.
+        /// The full-resolution mesh, kept for picking (its BVH comes from `ModelBVHCache`).
         var full: Mesh
-        var bvh: TriangleBVH?
+        /// A stand-in for a model whose mesh could not be had; its small BVH is built here.
+        var fallbackBVH: TriangleBVH?
         var levels: [GPUMesh]
         var triangleCounts: [Int]
         /// Bounding sphere in model space.
@@ -117,13 +118,14 @@ final class GPUScene {
 
     func model(_ ref: ModelRef) -> Model {
         if let cached = models[ref] { return cached }
-        let mesh = modelSource(ref) ?? GPUScene.fallbackMesh(ref)
+        let source = modelSource(ref)
+        let mesh = source ?? GPUScene.fallbackMesh(ref)
         let chain = GPUScene.levels(of: mesh)
         let hasBox = chain.levels.count > 1 && chain.triangleCounts.last == 12
         let center = mesh.bounds.center
         let radius = (mesh.bounds.size * mesh.bounds.size).sum().squareRoot() / 2
         let model = Model(
-            full: mesh, bvh: nil, levels: chain.levels.map { GPUMesh($0, counter: counter) }, triangleCounts: chain.triangleCounts,
+            full: mesh, fallbackBVH: source == nil ? TriangleBVH(mesh: mesh) : nil, levels: chain.levels.map { GPUMesh($0, counter: counter) }, triangleCounts: chain.triangleCounts,
             center: center, radius: radius, hasBox: hasBox
         )
         models[ref] = model

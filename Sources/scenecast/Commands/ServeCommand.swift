@@ -110,6 +110,8 @@ struct ServeCommand: AsyncParsableCommand {
         )
         let streamer = try makeStreamer(recording: record || token != nil ? recording : nil, logger: logger)
         let renderer = await RendererProbe.run(logger: logger)
+        // Picking BVHs of the built-in equipment, for the first click and hover.
+        ModelBVHCache.shared.warmBuiltins()
         let app = ScenecastServer.makeApplication(
             host: host, port: port,
             .init(

@@ -53,12 +53,31 @@ function showState(message) {
   replay.version = message.version;
   replay.lastVersion = message.span.lastVersion;
   if (first || message.marks) timeline.setSpan(message.span, message.marks);
+  stateAt = performance.now();
   timeline.show(message.playheadUs ?? message.sceneTimeUs);
+  if (message.playing && !gliding) {
+    gliding = true;
+    requestAnimationFrame(glide);
+  }
   for (const control of controls) control.disabled = false;
   play.textContent = message.playing ? '⏸ Pause' : '▶ Play';
   play.setAttribute('aria-label', message.playing ? 'Pause' : 'Play');
   speed.value = String(message.speed);
   position.textContent = `version ${message.version} of ${message.span.firstVersion}–${message.span.lastVersion}, ${message.sceneTime}`;
+}
+
+// While playing, the server sends at most about five states a second; between them the
+// timeline's handle glides on at the playing speed, never past the session's end.
+let stateAt = 0;
+let gliding = false; // one animation loop at a time
+function glide() {
+  if (!state?.playing) {
+    gliding = false;
+    return;
+  }
+  const elapsedUs = (performance.now() - stateAt) * 1000 * state.speed;
+  timeline.show(Math.min(state.span.endUs, (state.playheadUs ?? state.sceneTimeUs) + elapsedUs));
+  requestAnimationFrame(glide);
 }
 
 function receive(message) {

@@ -1,41 +1,23 @@
 import CommandBus
 import Renderer
 import SceneLedger
-import Synchronization
 
 /// The command bus owns the picking protocol; the renderer provides the implementations.
 extension BoundsPicker: DevicePicker {}
 extension MeshPicker: DevicePicker {}
 
-/// BVHs over the built-in models' full-resolution triangles, shared by every scene host.
+/// Picking BVHs for `device:click`, from the process's `ModelBVHCache` (shared with the
+/// views' hover).
 ///
-/// Building them takes a moment, so the first click starts the build in the background
-/// and picks by the devices' boxes until each model is ready: a scene host never waits.
-/// Uploaded models are picked by their boxes for now.
+/// A built-in model's BVH is built in the background on first use (and warmed at start);
+/// until it is ready, and for an uploaded model no view has built one for yet, the picker
+/// uses the device's box: a scene host never waits.
 final class BuiltinModelBVHs: Sendable {
-    private struct State {
-        var ready: [String: TriangleBVH] = [:]
-        var building = false
-    }
-
-    private let state = Mutex(State())
-
     func bvh(for device: Device) -> TriangleBVH? {
-        guard case .builtin(let name) = device.model else { return nil }
-        let (bvh, start) = state.withLock { s -> (TriangleBVH?, Bool) in
-            if let ready = s.ready[name] { return (ready, false) }
-            defer { s.building = true }
-            return (nil, !s.building)
+        guard case .builtin(let name) = device.model, let builtin = BuiltinEquipment(rawValue: name) else {
+            return ModelBVHCache.shared.ready(device.model)
         }
-        if start {
-            Task.detached(priority: .background) { [self] in
-                for builtin in BuiltinEquipment.allCases {
-                    let built = TriangleBVH(mesh: builtin.mesh())
-                    state.withLock { $0.ready[builtin.rawValue] = built }
-                }
-            }
-        }
-        return bvh
+        return ModelBVHCache.shared.bvh(for: device.model) { builtin.mesh() }
     }
 
     var picker: MeshPicker {
