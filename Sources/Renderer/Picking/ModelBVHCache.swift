@@ -26,15 +26,16 @@ package final class ModelBVHCache: Sendable {
     /// The BVH of `model` if it is built; otherwise nil, and a build of `mesh()` starts in
     /// the background (once).
     package func bvh(for model: ModelRef, mesh: @escaping @Sendable () -> Mesh?) -> TriangleBVH? {
-        let start = state.withLock { s -> Bool in
-            if s.ready[model] != nil || s.building.contains(model) { return false }
+        let (ready, start) = state.withLock { s -> (TriangleBVH?, Bool) in
+            if let ready = s.ready[model] { return (ready, false) }
+            if s.building.contains(model) { return (nil, false) }
             s.building.insert(model)
-            return true
+            return (nil, true)
         }
         if start {
             Task.detached(priority: .utility) { [self] in _ = self.build(model, mesh: mesh) }
         }
-        return state.withLock { $0.ready[model] }
+        return ready
     }
 
     /// The BVH of `model`, built now on the caller's thread when it is not ready (for tools

@@ -38,12 +38,8 @@ extension GPUScene {
         var result: [ModelRef: TriangleBVH] = [:]
         for entry in devices.values where result[entry.model] == nil {
             let model = self.model(entry.model)
-            if let fallback = model.fallbackBVH {
-                result[entry.model] = fallback
-                continue
-            }
             let mesh = model.full
-            result[entry.model] = ModelBVHCache.shared.bvh(for: entry.model) { mesh }
+            result[entry.model] = ModelBVHCache.shared.bvh(for: model.pickingRef) { mesh }
         }
         return result
     }

@@ -21,8 +21,9 @@ final class GPUScene {
     struct Model {
         /// The full-resolution mesh, kept for picking (its BVH comes from `ModelBVHCache`).
         var full: Mesh
-        /// A stand-in for a model whose mesh could not be had; its small BVH is built here.
-        var fallbackBVH: TriangleBVH?
+        /// The model whose mesh `full` is, for `ModelBVHCache`: the ref itself, or the
+        /// built-in stand-in drawn for an upload whose mesh could not be had.
+        var pickingRef: ModelRef
         var levels: [GPUMesh]
         var triangleCounts: [Int]
         /// Bounding sphere in model space.
@@ -118,14 +119,13 @@ final class GPUScene {
 
     func model(_ ref: ModelRef) -> Model {
         if let cached = models[ref] { return cached }
-        let source = modelSource(ref)
-        let mesh = source ?? GPUScene.fallbackMesh(ref)
+        let (mesh, pickingRef) = modelSource(ref).map { ($0, ref) } ?? GPUScene.fallback(ref)
         let chain = GPUScene.levels(of: mesh)
         let hasBox = chain.levels.count > 1 && chain.triangleCounts.last == 12
         let center = mesh.bounds.center
         let radius = (mesh.bounds.size * mesh.bounds.size).sum().squareRoot() / 2
         let model = Model(
-            full: mesh, fallbackBVH: source == nil ? TriangleBVH(mesh: mesh) : nil, levels: chain.levels.map { GPUMesh($0, counter: counter) }, triangleCounts: chain.triangleCounts,
+            full: mesh, pickingRef: pickingRef, levels: chain.levels.map { GPUMesh($0, counter: counter) }, triangleCounts: chain.triangleCounts,
             center: center, radius: radius, hasBox: hasBox
         )
         models[ref] = model
@@ -146,9 +146,12 @@ final class GPUScene {
 
     /// A built-in model by name; uploaded models the source cannot provide draw as the
     /// work center until they load.
-    static func fallbackMesh(_ ref: ModelRef) -> Mesh {
-        if case .builtin(let name) = ref, let builtin = BuiltinEquipment(rawValue: name) { return builtin.mesh() }
-        return BuiltinEquipment.workCenter.mesh()
+    /// A built-in model's mesh, or the work centre standing in for anything else; with the
+    /// built-in model it is.
+    static func fallback(_ ref: ModelRef) -> (mesh: Mesh, builtin: ModelRef) {
+        var builtin = BuiltinEquipment.workCenter
+        if case .builtin(let name) = ref, let named = BuiltinEquipment(rawValue: name) { builtin = named }
+        return (builtin.mesh(), .builtin(builtin.rawValue))
     }
 
     // MARK: - Incremental updates
