@@ -69,26 +69,10 @@ struct ReplaySignal {
                     }
                 }
             }
-            do {
-                while let message = try await messages.next() {
-                    let bytes = SignalSession.bytes(of: message)
-                    switch SignalMessage.classify(bytes) {
-                    case .success(.bye): break
-                    case .success(.command):
-                        await control(bytes, source: source, socket: socketSink)
-                        continue
-                    case .success(let signalling):
-                        await media.handle(signalling)
-                        continue
-                    case .failure(let error):
-                        socketSink.send(.error(error))
-                        continue
-                    }
-                    break
-                }
-            } catch {
-                logger.debug("connection ended", metadata: ["error": "\(error)"])
-            }
+            await SignalSession.readUntilBye(
+                &messages, socket: socketSink, logger: logger,
+                command: { bytes in await control(bytes, source: source, socket: socketSink) },
+                signal: { signalling in await media.handle(signalling) })
             await media.close()
             await source.close()
             socketSink.finish()

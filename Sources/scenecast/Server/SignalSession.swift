@@ -114,30 +114,16 @@ struct SignalSession {
                 }
             }
             // Inbound: commands, until the client leaves.
-            do {
-                while let message = try await messages.next() {
-                    let bytes = SignalSession.bytes(of: message)
-                    switch SignalMessage.classify(bytes) {
-                    case .success(.bye): break
-                    case .success(.command):
-                        await host.receive(bytes, from: session)
-                        continue
-                    case .success(let signalling):
-                        if let media {
-                            await media.handle(signalling)
-                        } else {
-                            socketSink.send(.error(CommandError(SignalMachine.noMedia, "send answer and ice only after a join with \"media\":\"video\"")))
-                        }
-                        continue
-                    case .failure(let error):
-                        socketSink.send(.error(error))
-                        continue
+            await Self.readUntilBye(
+                &messages, socket: socketSink, logger: log,
+                command: { bytes in await host.receive(bytes, from: session) },
+                signal: { signalling in
+                    if let media {
+                        await media.handle(signalling)
+                    } else {
+                        socketSink.send(.error(CommandError(SignalMachine.noMedia, "send answer and ice only after a join with \"media\":\"video\"")))
                     }
-                    break
-                }
-            } catch {
-                log.debug("connection ended", metadata: ["error": "\(error)"])
-            }
+                })
             await media?.close()
             await host.leave(session: session)
             socketSink.finish()
