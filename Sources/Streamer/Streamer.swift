@@ -101,11 +101,6 @@ package actor Streamer {
         return owner
     }
 
-    /// The participant whose camera this peer shows now.
-    package func cameraOwner(of attachment: Attachment) -> UUID? {
-        placement[ObjectIdentifier(attachment.peer)]?.key.cameraOwner
-    }
-
     /// Removes a peer; a view stops with its last peer.
     package func detach(_ attachment: Attachment) {
         let peer = attachment.peer

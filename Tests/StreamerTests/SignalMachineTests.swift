@@ -54,11 +54,11 @@ struct SignalMachineTests {
 
     @Test("an answer that drops H.264 (or the video) is refused and closes the peer")
     func answerWithoutH264() {
-        #expect(SignalMachine.acceptsH264(h264Answer))
+        #expect(SignalMachine.accepts(.h264, h264Answer))
         let vp8 = "v=0\r\nm=video 9 UDP/TLS/RTP/SAVPF 97\r\na=rtpmap:97 VP8/90000\r\nm=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\n"
         let rejected = "v=0\r\nm=video 0 UDP/TLS/RTP/SAVPF 96\r\na=rtpmap:96 H264/90000\r\n"
-        #expect(!SignalMachine.acceptsH264(vp8))
-        #expect(!SignalMachine.acceptsH264(rejected))
+        #expect(!SignalMachine.accepts(.h264, vp8))
+        #expect(!SignalMachine.accepts(.h264, rejected))
         var machine = SignalMachine()
         _ = machine.handle(.offerReady(sdp: "v=0"))
         let actions = machine.handle(.client(.answer(sdp: vp8)))

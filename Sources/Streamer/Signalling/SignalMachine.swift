@@ -117,9 +117,6 @@ package struct SignalMachine: Sendable {
         }
     }
 
-    /// True when the answer's video section is active (a non-zero port) and keeps H.264.
-    package static func acceptsH264(_ sdp: String) -> Bool { accepts(.h264, sdp) }
-
     /// True when the answer's video section is active (a non-zero port) and keeps `codec`.
     package static func accepts(_ codec: VideoCodec, _ sdp: String) -> Bool {
         let lines = sdp.split(whereSeparator: \.isNewline)

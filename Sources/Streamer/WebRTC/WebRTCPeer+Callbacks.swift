@@ -119,6 +119,5 @@ extension WebRTCPeer: EncodedSubscriber {
         guard now != scenecast_clock_time_none(), let copy = gst_buffer_copy(buffer) else { return }
         scenecast_buffer_set_pts(copy, now, scenecast_clock_time_none())
         _ = gst_app_src_push_buffer(source, copy)
-        framesSent.wrappingAdd(1, ordering: .relaxed)
     }
 }

@@ -32,8 +32,6 @@ package final class WebRTCPeer: @unchecked Sendable {
     private let closed = Atomic<Bool>(false)
     /// Set after an overflow or a move: drop delta frames until the next keyframe.
     let skipping = Atomic<Bool>(true)
-    /// Encoded frames handed to webrtcbin so far.
-    package let framesSent = Atomic<Int>(0)
     /// The most bytes waiting in `appsrc` before the peer skips to the next keyframe:
     /// about half a second at the top bitrate.
     static let maxQueuedBytes: UInt64 = 512 * 1024
