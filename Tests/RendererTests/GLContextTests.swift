@@ -98,10 +98,11 @@ struct GLContextTests {
     }
 
     @Test("I420 of a solid colour has BT.601 limited-range values and exact plane sizes",
-          arguments: [(64, 48), (18, 14), (2, 2), (1280, 720)])
-    func i420Solid(size: (Int, Int)) async throws {
+          arguments: [(64, 48), (18, 14), (2, 2), (1280, 720)], [I420Path.shader, .cpu])
+    func i420Solid(size: (Int, Int), path: I420Path) async throws {
         let (w, h) = size
         let context = try await GLContext.make(width: w, height: h, logger: logger)
+        await context.useI420Path(path)
         let colours = [(255, 0, 0), (0, 255, 0), (0, 0, 255), (255, 255, 255), (0, 0, 0), (51, 153, 204)]
         for (r, g, b) in colours {
             try await context.clear(red: Float(r) / 255, green: Float(g) / 255, blue: Float(b) / 255, sceneTimeMicros: 7)
@@ -122,13 +123,14 @@ struct GLContextTests {
         await context.close()
     }
 
-    @Test("I420 of the test pattern keeps row 0 at the top in every plane")
-    func i420Orientation() async throws {
+    @Test("I420 of the test pattern keeps row 0 at the top in every plane", arguments: [I420Path.shader, .cpu])
+    func i420Orientation(path: I420Path) async throws {
         // Both sizes are multiples of 4, so the quadrant splits fall on chroma block edges
         // and every chroma sample is one flat colour. (The 18x14 solid case covers a U/V
         // boundary inside a 4-byte texel.)
         let (w, h) = (44, 28)
         let context = try await GLContext.make(width: w, height: h, logger: logger)
+        await context.useI420Path(path)
         try await context.drawTestPattern()
         let frame = try await context.readFrameI420()
         let quadrants = [(255, 0, 0), (0, 255, 0), (0, 0, 255), (255, 255, 255)]
@@ -199,6 +201,8 @@ struct GLContextTests {
     func noLeaks() async throws {
         let context = try await GLContext.make(width: 32, height: 32, logger: logger)
         try await context.clear(red: 0, green: 0, blue: 0)
+        // The shader path makes the I420 target; later cycles take both paths.
+        await context.useI420Path(.shader)
         _ = try await context.readFrameI420()
         let baseline = await context.liveObjectCount
         let kinds = await context.liveObjects
@@ -212,6 +216,7 @@ struct GLContextTests {
             let (w, h) = sizes[cycle % sizes.count]
             try await context.resize(width: w, height: h)
             try await context.clear(red: 0.5, green: 0.5, blue: 0.5, sceneTimeMicros: Int64(cycle))
+            await context.useI420Path(cycle % 4 == 1 ? .shader : .cpu)
             let frame = cycle % 2 == 0 ? try await context.readFrameRGBA() : try await context.readFrameI420()
             if frame.width != w || frame.sceneTimeMicros != Int64(cycle) {
                 Issue.record("cycle \(cycle) read the wrong frame")

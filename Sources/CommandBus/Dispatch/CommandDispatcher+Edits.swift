@@ -46,7 +46,7 @@ extension CommandDispatcher {
         let touching = state.connections.values
             .filter { $0.source == id || $0.target == id }
             .map(\.id)
-            .sorted { $0.uuidString < $1.uuidString }
+            .sorted { $0.precedes($1) }
         return touching.map { SceneEvent.connectionRemoved(id: $0) } + [.deviceRemoved(id: id)]
     }
 

@@ -62,7 +62,7 @@ package actor SceneHostManager: Service {
         for (id, host) in hosts where await !host.isStopped {
             out.append((id, await host.version, await host.participantCount))
         }
-        return out.sorted { $0.0.uuidString < $1.0.uuidString }
+        return out.sorted { $0.0.precedes($1.0) }
     }
 
     package func run() async throws {

@@ -84,6 +84,6 @@ package enum ServerMessage: Sendable {
     }
 
     private static func sortedByID<T>(_ entities: [UUID: T]) -> [T] {
-        entities.sorted { $0.key.uuidString < $1.key.uuidString }.map(\.value)
+        entities.sorted { $0.key.precedes($1.key) }.map(\.value)
     }
 }

@@ -34,6 +34,13 @@ package actor GLContext {
     private var sceneTimeMicros: Int64 = 0
     /// True when the multisampled image has changed since the last resolve.
     private var needsResolve = true
+    /// How `readFrameI420` converts: chosen from the renderer at set-up.
+    package private(set) var i420Path = I420Path.shader
+
+    /// Overrides the I420 path chosen at set-up (tests run both on one machine).
+    package func useI420Path(_ path: I420Path) {
+        i420Path = path
+    }
 
     nonisolated package var unownedExecutor: UnownedSerialExecutor {
         executor.asUnownedSerialExecutor()
@@ -91,6 +98,7 @@ package actor GLContext {
             samples: samples)
         info.samplesPolicy = asked == nil ? "auto" : "requested"
         glInfo = info
+        i420Path = .auto(softwareRasterizer: info.isSoftwareRasterizer)
         readback = GLReadback(counter: counter)
         testPattern = try GLTestPattern(counter: counter)
         converter = try GLI420Converter(counter: counter)
@@ -99,6 +107,7 @@ package actor GLContext {
         logger.info("GL context ready", metadata: [
             "platform": "\(info.platform.rawValue)", "vendor": "\(info.vendor)", "renderer": "\(info.renderer)",
             "version": "\(info.version)", "samples": "\(samples) (\(info.samplesPolicy))", "egl": "\(session.selection.detail)",
+            "i420": "\(i420Path.rawValue)",
         ])
     }
 
@@ -256,6 +265,14 @@ package actor GLContext {
                 readWidth: framebuffer.width, readHeight: framebuffer.height, flipRows: true,
                 frameWidth: framebuffer.width, frameHeight: framebuffer.height, format: .rgba,
                 sceneTimeMicros: sceneTimeMicros)
+            return (readback, request)
+        case .i420 where i420Path == .cpu:
+            glBindFramebuffer(GLenum(GL_READ_FRAMEBUFFER), framebuffer.resolveFramebuffer)
+            var request = GLReadback.Request(
+                readWidth: framebuffer.width, readHeight: framebuffer.height, flipRows: false,
+                frameWidth: framebuffer.width, frameHeight: framebuffer.height, format: .i420,
+                sceneTimeMicros: sceneTimeMicros)
+            request.convertsToI420 = true
             return (readback, request)
         case .i420:
             return (readback, try converter.convert(framebuffer, sceneTimeMicros: sceneTimeMicros))

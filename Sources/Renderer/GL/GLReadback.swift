@@ -23,6 +23,9 @@ final class GLReadback {
         /// True to reverse the row order (an RGBA image); false to keep bytes as read
         /// (a packed I420 target that is already in memory order).
         var flipRows: Bool
+        /// True to convert the RGBA image read to I420 on the CPU (`RGBAToI420`) while
+        /// copying it out; `flipRows` is then ignored, the conversion flips.
+        var convertsToI420 = false
         var frameWidth: Int
         var frameHeight: Int
         var format: Frame.Format
@@ -106,7 +109,11 @@ final class GLReadback {
         let source = UnsafeRawBufferPointer(start: mapped, count: request.readBytes)
         let count = request.frameBytes
         let bytes = [UInt8](unsafeUninitializedCapacity: count) { destination, initialized in
-            if request.flipRows {
+            if request.convertsToI420 {
+                RGBAToI420.convert(
+                    bottomUp: source.baseAddress!, width: request.readWidth, height: request.readHeight,
+                    into: UnsafeMutableRawPointer(destination.baseAddress!))
+            } else if request.flipRows {
                 let rowBytes = request.readWidth * 4
                 let rows = request.readHeight
                 for row in 0..<rows {

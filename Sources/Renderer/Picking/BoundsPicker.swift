@@ -40,7 +40,7 @@ package struct BoundsPicker: Sendable {
         var best: (t: Double, id: UUID)?
         for device in state.devices.values {
             guard let t = hit(device, ray) else { continue }
-            if let b = best, t > b.t || (t == b.t && device.id.uuidString > b.id.uuidString) { continue }
+            if let b = best, t > b.t || (t == b.t && b.id.precedes(device.id)) { continue }
             best = (t, device.id)
         }
         return best?.id

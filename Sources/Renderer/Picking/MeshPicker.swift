@@ -44,7 +44,7 @@ package struct MeshPicker: Sendable {
             }
         }
         candidates.sort { a, b in
-            a.entry != b.entry ? a.entry < b.entry : a.device.id.uuidString < b.device.id.uuidString
+            a.entry != b.entry ? a.entry < b.entry : a.device.id.precedes(b.device.id)
         }
         var best: (t: Double, id: UUID)?
         let boxes = BoundsPicker()
@@ -58,7 +58,7 @@ package struct MeshPicker: Sendable {
             }
             guard let t else { continue }
             let id = candidate.device.id
-            if let b = best, t > b.t || (t == b.t && id.uuidString > b.id.uuidString) { continue }
+            if let b = best, t > b.t || (t == b.t && b.id.precedes(id)) { continue }
             best = (t, id)
         }
         return best?.id

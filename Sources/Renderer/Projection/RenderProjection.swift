@@ -30,8 +30,8 @@ package struct RenderProjection: Sendable {
     package init(state: SceneState) {
         self.state = state
         // A fresh projection draws everything once.
-        for id in state.devices.keys.sorted(by: { $0.uuidString < $1.uuidString }) { record(.deviceAdded(id)) }
-        for id in state.connections.keys.sorted(by: { $0.uuidString < $1.uuidString }) { record(.connectionAdded(id)) }
+        for id in state.devices.keys.sorted(by: { $0.precedes($1) }) { record(.deviceAdded(id)) }
+        for id in state.connections.keys.sorted(by: { $0.precedes($1) }) { record(.connectionAdded(id)) }
         record(.highlights)
     }
 

@@ -71,7 +71,7 @@ extension GPUScene {
             candidates.append(Candidate(id: id, model: entry.model, data: entry.data, height: height, distance: distance, level: level))
         }
         // Nearest first; ties (rare) by id, so a frame never depends on dictionary order.
-        candidates.sort { $0.distance != $1.distance ? $0.distance < $1.distance : $0.id.uuidString < $1.id.uuidString }
+        candidates.sort { $0.distance != $1.distance ? $0.distance < $1.distance : $0.id.precedes($1.id) }
         stats.visibleDevices = candidates.count
         let budget = TriangleBudget(maxTriangles: max(0, triangleBudget - links.triangles)).apply(
             candidates.map {
@@ -147,11 +147,8 @@ extension GPUScene {
     /// Tubes, arrows and particles inside the view and big enough to see, with particles
     /// beyond what `budget` leaves after tubes and arrows dropped, farthest first.
     private func visibleLinks(_ vp: ViewProjection, sceneTimeMicros: Int64, budget: Int) -> Links {
-        if linkCacheVersion != state.version || linkCache == nil {
-            linkCache = SceneInstances.connectionGeometry(in: state)
-            linkCacheVersion = state.version
-        }
-        let geometry = linkCache!
+        let geometry = linkCache ?? SceneInstances.connectionGeometry(in: state)
+        linkCache = geometry
         var links = Links()
         /// A unit-cylinder instance's end points.
         func ends(_ i: InstanceData) -> (SIMD3<Float>, SIMD3<Float>) {

@@ -61,9 +61,9 @@ final class GPUScene {
     /// The view the last frame was drawn for, and whether it showed moving flow particles.
     var lastDrawn: DrawnView?
     var lastFrameAnimated = false
-    /// Connection geometry for `linkCacheVersion` (tubes, arrows and flow segments change only with the state).
+    /// Connection geometry (tubes, arrows and flow segments), kept until a device or
+    /// connection changes: camera moves and probes, most of the events, leave it as it is.
     var linkCache: SceneInstances.ConnectionGeometry?
-    var linkCacheVersion: Int64 = -1
 
     /// What a drawn frame depended on besides the scene content.
     struct DrawnView: Equatable {
@@ -159,6 +159,7 @@ final class GPUScene {
     /// Forgets every device (models stay loaded), before drawing an unrelated state.
     func reset() {
         devices.removeAll()
+        linkCache = nil
         contentChanged = true
     }
 
@@ -174,10 +175,12 @@ final class GPUScene {
             switch change {
             case .deviceAdded(let id), .deviceChanged(let id), .deviceRemoved(let id):
                 touched.append(id)
+                // A device's kind and placement put its connections' ports.
+                linkCache = nil
             case .highlights:
                 highlightsChanged = true
             case .connectionAdded, .connectionChanged, .connectionRemoved:
-                // Connections are few and drawn from the state each frame.
+                linkCache = nil
                 contentChanged = true
             case .camera, .probe:
                 // A camera reaches the frame through `draw`; the probe is checked above.

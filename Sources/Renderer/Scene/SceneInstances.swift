@@ -26,7 +26,7 @@ package struct SceneInstances: Sendable {
     /// Highlight for each device: the viewer's selection first, then others'.
     package static func highlights(in state: SceneState, viewer: UUID?) -> [UUID: (Float, SIMD4<Float>?)] {
         var result: [UUID: (Float, SIMD4<Float>?)] = [:]
-        for participant in state.participants.values.sorted(by: { $0.id.uuidString < $1.id.uuidString }) {
+        for participant in state.participants.values.sorted(by: { $0.id.precedes($1.id) }) {
             guard let selected = participant.selection else { continue }
             if participant.id == viewer {
                 result[selected] = (1, nil)
@@ -89,7 +89,7 @@ package struct SceneInstances: Sendable {
     /// Everything to draw for `viewer` at the state's scene time (or `sceneTimeMicros`).
     package init(state: SceneState, viewer: UUID?, sceneTimeMicros: Int64? = nil) {
         let highlights = SceneInstances.highlights(in: state, viewer: viewer)
-        for device in state.devices.values.sorted(by: { $0.id.uuidString < $1.id.uuidString }) {
+        for device in state.devices.values.sorted(by: { $0.id.precedes($1.id) }) {
             devices[device.model, default: []].append((device.id, SceneInstances.instance(device, highlight: highlights[device.id])))
         }
         (tubes, arrows, particles) = SceneInstances.connections(in: state, sceneTimeMicros: sceneTimeMicros ?? state.sceneTimeMicros)
@@ -114,7 +114,7 @@ package struct SceneInstances: Sendable {
     /// Every connection's tube and direction arrows, and its flow segments.
     package static func connectionGeometry(in state: SceneState) -> ConnectionGeometry {
         var geometry = ConnectionGeometry()
-        for connection in state.connections.values.sorted(by: { $0.id.uuidString < $1.id.uuidString }) {
+        for connection in state.connections.values.sorted(by: { $0.id.precedes($1.id) }) {
             guard let (a, b) = ports(connection, in: state) else { continue }
             let color = SceneStyle.color(of: connection.kind)
             if let m = tube(from: a, to: b, radius: SceneStyle.tubeRadius) {

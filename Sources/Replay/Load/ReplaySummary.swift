@@ -34,7 +34,7 @@ package struct ReplaySummary: Sendable, Equatable {
         recordedAtMicros = state.sceneTimeMicros
         devices = state.devices.count
         connections = state.connections.count
-        participants = state.participants.values.sorted { $0.id.uuidString < $1.id.uuidString }.map { p in
+        participants = state.participants.values.sorted { $0.id.precedes($1.id) }.map { p in
             Person(
                 participant: p.id, actor: p.actor, name: (identities[p.actor] ?? ActorIdentity(id: p.actor)).shownName, role: p.role,
                 isViewer: p.id == session)

@@ -32,6 +32,6 @@ public struct SceneState: Equatable, Sendable {
 
     /// The participant currently driving, if any.
     public var driver: Participant? {
-        participants.values.filter { $0.role == .driver }.min { $0.id.uuidString < $1.id.uuidString }
+        participants.values.filter { $0.role == .driver }.min { $0.id.precedes($1.id) }
     }
 }

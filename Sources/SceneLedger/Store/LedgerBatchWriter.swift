@@ -163,7 +163,7 @@ actor LedgerBatchWriter {
 
         var byRequest: [Int: AppendResult] = [:]
         if rowCount > 0 {
-            let touched = sceneOrder.sorted { $0.uuidString < $1.uuidString }
+            let touched = sceneOrder.sorted { $0.precedes($1) }
             let claim = """
                 BEGIN;
                 SELECT scenecast_claim_batch(

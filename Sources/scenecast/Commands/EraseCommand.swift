@@ -24,7 +24,7 @@ struct EraseCommand: AsyncParsableCommand {
         let outcome = await Self.erase(eraser, actor: id)
         await db.close()
         let result = try outcome.get()
-        for (scene, version) in result.events.sorted(by: { $0.key.uuidString < $1.key.uuidString }) {
+        for (scene, version) in result.events.sorted(by: { $0.key.precedes($1.key) }) {
             Terminal.line("scene \(scene.uuidString.lowercased()): actor.erased recorded at version \(version)")
         }
         Terminal.line(
