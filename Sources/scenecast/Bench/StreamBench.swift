@@ -130,6 +130,12 @@ struct StreamBench {
             "input-to-photon over \(Int(number(latency, "count"))) probes (\(Int(number(latency, "lost"))) lost): "
                 + "p50 \(ms(number(latency, "p50"))) ms, p95 \(ms(number(latency, "p95"))) ms, p99 \(ms(number(latency, "p99"))) ms"
         )
+        let received = number(latency, "received_p50"), inBrowser = number(latency, "browser_p50")
+        if received.isFinite, inBrowser.isFinite {
+            Terminal.line(
+                "where it went (medians, from each frame's receive time): sent to received \(ms(received)) ms "
+                    + "(server and network), received to displayed \(ms(inBrowser)) ms (browser)")
+        }
         if let browser = results.first(where: { $0["kind"]?.stringValue == "browser" }) {
             Terminal.line(
                 "browser share (getStats means): jitter buffer \(ms(number(browser, "jitter_buffer_ms"))) ms, "
@@ -140,9 +146,14 @@ struct StreamBench {
         Terminal.line("session start (WebSocket open to first displayed frame), median of page loads: \(ms(number(first, "ms"))) ms")
         Terminal.line("orbit: \(Format.fixed(number(orbit, "fps"), 1)) fps decoded; server CPU per view: \(Format.fixed(number(cpu, "percent_per_view"), 0))% of one core")
         Terminal.line(
-            "observers: \(Int(number(observers, "held"))) held at 25 fps or more (tried \(Int(number(observers, "tried"))), "
-                + "slowest \(Format.fixed(number(observers, "slowest_fps"), 1)) fps at the last step)"
+            "observers: \(Int(number(observers, "held"))) held at 25 fps or more while the plant animates (tried "
+                + "\(Int(number(observers, "tried"))), slowest \(Format.fixed(number(observers, "slowest_fps"), 1)) fps at the last step)"
         )
+        if let orbiting = results.first(where: { $0["kind"]?.stringValue == "observers-orbit" }) {
+            Terminal.line(
+                "observers while the driver orbits: \(Int(number(orbiting, "receivers"))) receivers, slowest "
+                    + "\(Format.fixed(number(orbiting, "slowest_fps"), 1)) fps, median \(Format.fixed(number(orbiting, "median_fps"), 1)) fps")
+        }
         return "stream: p50 \(ms(number(latency, "p50"))) ms, p95 \(ms(number(latency, "p95"))) ms, "
             + "first-frame \(Format.fixed(number(first, "ms"), 0)) ms, orbit \(Format.fixed(number(orbit, "fps"), 0)) fps, "
             + "observers \(Int(number(observers, "held")))"

@@ -29,6 +29,7 @@ export class LatencyTester {
     this.canvas.height = 4;
     this.context = this.canvas.getContext('2d', { willReadFrequently: true });
     this.samples = [];
+    this.split = [];
     this.lost = 0;
     this.running = false;
     this.sequence = 0;
@@ -84,6 +85,13 @@ export class LatencyTester {
         // The compositor's expected display time of this frame is the photon time; the
         // callback time when the browser gives none (or an earlier one).
         const shownAt = Math.max(shown.meta?.expectedDisplayTime ?? 0, shown.now);
+        // Where the time went: the frame's last packet arrived at `receiveTime` (WebRTC
+        // sources only), so sent → received is the server and the network, the rest the browser.
+        const received = shown.meta?.receiveTime;
+        if (received && received >= sentAt && received <= shownAt) {
+          this.split.push({ received: received - sentAt, browser: shownAt - received });
+          if (this.split.length > SAMPLE_LIMIT) this.split.shift();
+        }
         return Math.max(0, shownAt - sentAt);
       }
     }
@@ -121,6 +129,7 @@ export class LatencyTester {
 
   reset() {
     this.samples = [];
+    this.split = [];
     this.lost = 0;
     this.onChange();
   }
@@ -135,6 +144,9 @@ export class LatencyTester {
       p95: percentile(s, 0.95),
       p99: percentile(s, 0.99),
       samples: [...s],
+      // Medians of the two shares, over the probes whose frame carried a receive time.
+      receivedP50: percentile(this.split.map((x) => x.received), 0.5),
+      browserP50: percentile(this.split.map((x) => x.browser), 0.5),
     };
   }
 }
