@@ -21,6 +21,8 @@ package actor Streamer {
     var views: [ViewKey: ViewEntry] = [:]
     /// Where each peer is now.
     private(set) var placement: [ObjectIdentifier: Placement] = [:]
+    /// Per live scene with followers: the task that moves them when the driver changes.
+    var driverWatches: [UUID: Task<Void, Never>] = [:]
     /// Where and how views are recorded; nil: recording is off.
     package nonisolated let recording: RecordingSettings?
 
@@ -49,6 +51,8 @@ package actor Streamer {
         var key: ViewKey
         var participant: UUID
         var size: (width: Int, height: Int)
+        /// An observer following the scene's driver: it moves when the driver changes.
+        var follows = false
     }
 
     /// One peer; hand it back to `detach`.
@@ -72,7 +76,13 @@ package actor Streamer {
     ) async throws(StreamerError) -> Attachment {
         let owner = await cameraOwner(host: host, participant: participant, role: role, follow: follow)
         let key = ViewKey(scene: await host.sceneID, cameraOwner: owner, codec: codec)
-        return try await attach(key: key, participant: participant, source: host, width: width, height: height)
+        let attachment = try await attach(key: key, participant: participant, source: host, width: width, height: height)
+        let follows = role == .observer && follow
+        placement[ObjectIdentifier(attachment.peer)]?.follows = follows
+        watchDriver(of: host, scene: key.scene)
+        // A new driver's view has just started: followers waiting for it move now.
+        if !follows { await refollow(host: host, scene: key.scene, startViews: false) }
+        return attachment
     }
 
     /// Adds a peer on a view of its own, drawn from `source` (a replay) through the camera
@@ -97,6 +107,7 @@ package actor Streamer {
         var key = place.key
         key.cameraOwner = owner
         key.lowRate = false
+        placement[id]?.follows = role == .observer && follow
         try await move(attachment.peer, to: key, source: entry.source)
         return owner
     }
@@ -107,6 +118,9 @@ package actor Streamer {
         GStreamerControl.async { peer.close() }
         guard let place = placement.removeValue(forKey: ObjectIdentifier(peer)) else { return }
         remove(peer, from: place.key)
+        if !placement.values.contains(where: { $0.key.scene == place.key.scene }) {
+            driverWatches.removeValue(forKey: place.key.scene)?.cancel()
+        }
     }
 
     /// Views and peers, for `/health`.
@@ -119,6 +133,8 @@ package actor Streamer {
         let entries = Array(views.values)
         views.removeAll()
         placement.removeAll()
+        for watch in driverWatches.values { watch.cancel() }
+        driverWatches.removeAll()
         for entry in entries { entry.bitrate.stop() }
         _ = try? await GStreamerControl.run {
             for entry in entries {
@@ -130,10 +146,14 @@ package actor Streamer {
     }
 
     private func cameraOwner(host: SceneHost, participant: UUID, role: Role, follow: Bool) async -> UUID {
-        guard role == .observer, follow,
-            let driver = await host.liveState.participants.values.first(where: { $0.role == .driver && $0.id != participant })
-        else { return participant }
-        return driver.id
+        guard role == .observer, follow else { return participant }
+        return Self.followedCamera(in: await host.liveState, participant: participant)
+    }
+
+    /// Whose camera a following observer shows: the scene's driver's, or its own when the
+    /// scene has no driver (or the observer has become it).
+    static func followedCamera(in state: SceneState, participant: UUID) -> UUID {
+        state.driver.map { $0.id == participant ? participant : $0.id } ?? participant
     }
 
     private func attach(key: ViewKey, participant: UUID, source: any ViewSource, width: Int, height: Int) async throws(StreamerError)

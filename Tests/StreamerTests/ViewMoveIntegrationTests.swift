@@ -49,6 +49,54 @@ struct ViewMoveIntegrationTests {
         await f.shutdown()
     }
 
+    @Test("followers move with the driver: to their own camera when it leaves, to the next driver's view when one joins")
+    func driverHandover() async throws {
+        let f = try await StreamingFixture.make()
+        let first = try await VideoClient(f, role: .driver, width: 320, height: 240)
+        let observer = try await VideoClient(f, role: .observer, width: 480, height: 360)
+        #expect(await VideoClient.eventually(20) { observer.receiver.frameSize?.width == 320 })
+        let peer = ObjectIdentifier(try #require(await observer.media.peer))
+        func observerCamera() async -> UUID? { await f.streamer.placement[peer]?.key.cameraOwner }
+        #expect(await observerCamera() == first.session)
+
+        // The driver leaves (as a reload does): the follower falls back to its own camera.
+        await first.close()
+        await f.host.leave(session: first.session)
+        #expect(await VideoClient.eventually(20) { await observerCamera() == observer.session })
+        #expect(await VideoClient.eventually(20) { observer.receiver.frameSize?.width == 480 })
+        #expect(await f.streamer.summary() == (views: 1, peers: 1))
+
+        // A new driver joins: the follower moves to its view, at the size that view was made for.
+        let second = try await VideoClient(f, role: .driver, width: 640, height: 480)
+        #expect(await VideoClient.eventually(20) { await observerCamera() == second.session })
+        #expect(await VideoClient.eventually(20) { observer.receiver.frameSize?.width == 640 })
+        #expect(await f.streamer.summary() == (views: 1, peers: 2))
+        let before = observer.receiver.framesReceived
+        #expect(await VideoClient.eventually { observer.receiver.framesReceived > before + 3 })
+
+        // A detached observer stays on its own camera when the driver changes.
+        await observer.media.handle(.view(follow: false))
+        #expect(await VideoClient.eventually(20) { await observerCamera() == observer.session })
+        await second.close()
+        await f.host.leave(session: second.session)
+        let third = try await VideoClient(f, role: .driver, width: 320, height: 240)
+        #expect(await VideoClient.eventually { third.receiver.framesReceived >= 3 })
+        #expect(await observerCamera() == observer.session)
+
+        // A driver with no video of its own (a WebSocket-only client): after a grace period
+        // the follower gets a view of that driver's camera, at the follower's size.
+        await observer.media.handle(.view(follow: true))
+        #expect(await VideoClient.eventually(20) { await observerCamera() == third.session })
+        await third.close()
+        await f.host.leave(session: third.session)
+        let plain = try await f.host.join(
+            actor: UUID(), name: "tablet", role: .driver, sink: RoutedSink(socket: StreamSink()), clientTimeMillis: 1)
+        #expect(await VideoClient.eventually(20) { await observerCamera() == plain.session })
+        #expect(await VideoClient.eventually(20) { observer.receiver.frameSize?.width == 480 })
+        await observer.close()
+        await f.shutdown()
+    }
+
     @Test("a weak peer of a shared view moves to a lower-rate view of the same camera and back; both keep receiving")
     func lowRateSplit() async throws {
         let f = try await StreamingFixture.make()

@@ -1,0 +1,65 @@
+import CommandBus
+import Foundation
+import Logging
+import SceneLedger
+
+/// Observers who follow the driver move with the driver: when a driver leaves, reloads
+/// (a new participant), or hands the role over, every follower in the scene moves to the
+/// new driver's view, or to its own camera's while the scene has no driver. Without this
+/// a follower would keep watching the departed driver's last camera.
+extension Streamer {
+    /// Starts watching `host`'s committed events for driver changes, once per scene; the
+    /// watch ends with the scene's last peer (`detach`) or at shutdown (`stopAll`).
+    func watchDriver(of host: SceneHost, scene: UUID) {
+        guard driverWatches[scene] == nil else { return }
+        driverWatches[scene] = Task { [weak self] in
+            for await change in await host.watchCommitted() {
+                guard case .events(let events, _, _) = change, events.contains(where: Self.mayChangeDriver) else { continue }
+                guard await self?.refollow(host: host, scene: scene, startViews: false) == true else { continue }
+                // A new driver's own view usually starts a moment later, at the driver's size
+                // (see `attach`). A driver without video gets one at the follower's size.
+                try? await Task.sleep(for: Self.driverViewGrace)
+                await self?.refollow(host: host, scene: scene, startViews: true)
+            }
+        }
+    }
+
+    /// How long followers wait for a new driver's own view before one is started for them.
+    static let driverViewGrace = Duration.seconds(2)
+
+    /// Whether an event can change who drives.
+    static func mayChangeDriver(_ event: SceneEvent) -> Bool {
+        switch event {
+        case .participantJoined, .participantLeft, .roleChanged: true
+        default: false
+        }
+    }
+
+    /// Moves each follower in `scene` whose view is not the current driver's. A follower
+    /// falling back to its own camera moves at once; one whose driver has no view yet moves
+    /// only with `startViews`, which starts the view at the follower's size. Returns whether
+    /// a follower was left waiting for a view.
+    @discardableResult
+    func refollow(host: SceneHost, scene: UUID, startViews: Bool) async -> Bool {
+        let state = await host.liveState
+        let followers = placement.filter { $0.value.key.scene == scene && $0.value.follows }
+        var waiting = false
+        for (id, place) in followers {
+            let owner = Self.followedCamera(in: state, participant: place.participant)
+            guard owner != place.key.cameraOwner, let entry = views[place.key], let peer = entry.peers[id] else { continue }
+            var key = place.key
+            key.cameraOwner = owner
+            key.lowRate = false
+            if owner != place.participant, views[key] == nil, !startViews {
+                waiting = true
+                continue
+            }
+            do {
+                try await move(peer, to: key, source: entry.source)
+            } catch {
+                logger.warning("moving a follower to the new driver's view failed", metadata: ["error": "\(error)"])
+            }
+        }
+        return waiting
+    }
+}
