@@ -40,6 +40,28 @@ struct SharedViewRateTests {
         #expect(d.kbps > kbps && d.split.isEmpty)
     }
 
+    @Test("a small view, whose floor is its bottom: a peer pinned there by loss is split, and the view keeps its frame rate")
+    func splitAtTheBottom() {
+        // 320x240: 200...666 kb/s, a quarter of the top (166) is under the bottom.
+        let bounds = 200...666
+        var rate = SharedViewRate<Int>(
+            bounds: bounds, floorKbps: SharedViewRate<Int>.defaultFloor(bounds), maxFPS: 30, canSplit: true, startKbps: 666)
+        var kbps = 666
+        var splitAt: Int?
+        for interval in 1...20 {
+            let d = rate.update([1: clean, 2: lossy], current: kbps)
+            #expect(d.fps == 30, "the shared view's frame rate fell at interval \(interval)")
+            kbps = d.kbps
+            if !d.split.isEmpty {
+                #expect(d.split == [2])
+                splitAt = interval
+                break
+            }
+        }
+        // 666 → 466 → 326 → 228 → 200 (the bottom from interval 4), split on the third there.
+        #expect(splitAt == 6)
+    }
+
     @Test("a peer with no report yet changes nothing and is not split")
     func noReports() {
         var rate = SharedViewRate<Int>(bounds: 1_000...8_000, floorKbps: 2_000, maxFPS: 60, canSplit: true, startKbps: 4_000)

@@ -123,6 +123,41 @@ struct ViewMoveIntegrationTests {
         await f.shutdown()
     }
 
+    @Test("real loss: a follower whose packets are lost moves to a lower-rate view through its RTCP reports, and back once clean")
+    func lossDrivenSplit() async throws {
+        let f = try await StreamingFixture.make()
+        let driver = try await VideoClient(f, role: .driver, width: 320, height: 240)
+        let weak = try await VideoClient(f, role: .observer, width: 320, height: 240)
+        let clean = try await VideoClient(f, role: .observer, width: 320, height: 240)
+        #expect(await VideoClient.eventually { weak.receiver.framesReceived >= 3 && clean.receiver.framesReceived >= 3 })
+        let weakPeer = try #require(await weak.media.peer)
+        let cleanPeer = try #require(await clean.media.peer)
+        func onLowRate(_ peer: WebRTCPeer) async -> Bool {
+            await f.streamer.placement[ObjectIdentifier(peer)]?.key.lowRate == true
+        }
+
+        // One packet in four lost on the way to `weak` only: its receiver reports say so.
+        weakPeer.simulateLoss(oneIn: 4)
+        #expect(await VideoClient.eventually(40) { await onLowRate(weakPeer) }, "the weak peer never left the shared view")
+        #expect(await !onLowRate(cleanPeer))
+        #expect(await f.streamer.summary() == (views: 2, peers: 3))
+        let low = try #require(await f.streamer.views.first { $0.key.lowRate }?.value)
+        #expect(low.view.cameraOwner == driver.session)
+        let before = clean.receiver.framesReceived
+        #expect(await VideoClient.eventually { clean.receiver.framesReceived > before + 10 }, "the clean follower stalled")
+
+        // The path heals: after clean reports at the lower view's top rate, it is promoted back.
+        weakPeer.simulateLoss(oneIn: 0)
+        #expect(await VideoClient.eventually(60) { await !onLowRate(weakPeer) }, "the weak peer was never promoted")
+        #expect(await f.streamer.summary() == (views: 1, peers: 3))
+        let after = weak.receiver.framesReceived
+        #expect(await VideoClient.eventually { weak.receiver.framesReceived > after + 3 })
+        await weak.close()
+        await clean.close()
+        await driver.close()
+        await f.shutdown()
+    }
+
     @Test("a browser that offers no H.264 gets VP8: frames decode at the requested size")
     func vp8() async throws {
         let f = try await StreamingFixture.make()

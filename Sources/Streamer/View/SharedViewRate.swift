@@ -2,7 +2,8 @@
 ///
 /// Each peer has its own `BitrateController` fed by its own receiver reports. The view's
 /// encoder follows the weakest peer, but on a shared view only down to `floorKbps`: a
-/// peer whose own rate stays below that floor for `splitAfter` intervals is split off
+/// peer whose own rate stays below that floor (or at the bottom of the bounds) for
+/// `splitAfter` intervals is split off
 /// (the streamer moves it to a lower-rate view of the same camera), so one weak link
 /// never drags everyone's picture down. On a lower-rate view (`canSplit` false) a peer
 /// whose rate sits at the top, cleanly, for `promoteAfter` intervals is promoted back.
@@ -57,7 +58,10 @@ package struct SharedViewRate<PeerID: Hashable & Sendable>: Sendable {
             var controller = peers[id] ?? BitrateController(bounds: bounds, maxFPS: maxFPS, startKbps: min(current, startKbps))
             controller.update(report)
             peers[id] = controller
-            if canSplit && shared && controller.kbps < floorKbps {
+            // Below the floor; or pinned at the bottom, which for small views (whose floor
+            // is the bottom itself) is the only way to be below it.
+            let weak = controller.kbps < floorKbps || controller.kbps <= bounds.lowerBound
+            if canSplit && shared && weak {
                 below[id, default: 0] += 1
             } else {
                 below[id] = 0

@@ -32,6 +32,8 @@ package final class WebRTCPeer: @unchecked Sendable {
     private let closed = Atomic<Bool>(false)
     /// Set after an overflow or a move: drop delta frames until the next keyframe.
     let skipping = Atomic<Bool>(true)
+    /// Simulated packet loss on the way out (tests; off unless `simulateLoss` is called).
+    let loss = PacketLoss()
     /// The most bytes waiting in `appsrc` before the peer skips to the next keyframe:
     /// about half a second at the top bitrate.
     static let maxQueuedBytes: UInt64 = 512 * 1024
@@ -79,6 +81,7 @@ package final class WebRTCPeer: @unchecked Sendable {
         }
         try payloaded.link(to: sink)
         PlayoutDelay.install(on: payloaded.pointer)
+        loss.install(on: payloaded.pointer)
         installKeyframeRequestProbe(on: payloaderSink)
         try start()
         view.subscribe(self)
@@ -111,6 +114,12 @@ package final class WebRTCPeer: @unchecked Sendable {
 
     /// The view this peer watches now.
     package var view: ViewPipeline? { current.withLock { $0 } }
+
+    /// Drops one outgoing RTP packet in `n` (0 stops), as a lossy path to this peer would:
+    /// fault injection for tests of the bitrate control.
+    package func simulateLoss(oneIn n: Int) {
+        loss.every.store(max(0, n), ordering: .relaxed)
+    }
 
     /// Asks the watched view for a keyframe (coalesced per view).
     package func requestKeyframe() { view?.requestKeyframe() }
