@@ -8,11 +8,19 @@ import SceneLedger
 /// new driver's view, or to its own camera's while the scene has no driver. Without this
 /// a follower would keep watching the departed driver's last camera.
 extension Streamer {
+    /// One scene's watch; `token` tells this watch from a later one of the same scene.
+    struct DriverWatch {
+        let token: UUID
+        let task: Task<Void, Never>
+    }
+
     /// Starts watching `host`'s committed events for driver changes, once per scene; the
-    /// watch ends with the scene's last peer (`detach`) or at shutdown (`stopAll`).
+    /// watch ends with the scene's last peer (`detach`), with the host (a later attach
+    /// starts a new one, for a new host of the scene) or at shutdown (`stopAll`).
     func watchDriver(of host: SceneHost, scene: UUID) {
         guard driverWatches[scene] == nil else { return }
-        driverWatches[scene] = Task { [weak self] in
+        let token = UUID()
+        let task = Task { [weak self] in
             for await change in await host.watchCommitted() {
                 guard case .events(let events, _, _) = change, events.contains(where: Self.mayChangeDriver) else { continue }
                 guard await self?.refollow(host: host, scene: scene, startViews: false) == true else { continue }
@@ -21,7 +29,14 @@ extension Streamer {
                 try? await Task.sleep(for: Self.driverViewGrace)
                 await self?.refollow(host: host, scene: scene, startViews: true)
             }
+            await self?.driverWatchEnded(scene: scene, token: token)
         }
+        driverWatches[scene] = DriverWatch(token: token, task: task)
+    }
+
+    /// Forgets a watch whose host stopped, unless a newer watch has taken its place.
+    private func driverWatchEnded(scene: UUID, token: UUID) {
+        if driverWatches[scene]?.token == token { driverWatches[scene] = nil }
     }
 
     /// How long followers wait for a new driver's own view before one is started for them.

@@ -21,8 +21,8 @@ package actor Streamer {
     var views: [ViewKey: ViewEntry] = [:]
     /// Where each peer is now.
     private(set) var placement: [ObjectIdentifier: Placement] = [:]
-    /// Per live scene with followers: the task that moves them when the driver changes.
-    var driverWatches: [UUID: Task<Void, Never>] = [:]
+    /// Per live scene with peers: the task that moves followers when the driver changes.
+    var driverWatches: [UUID: DriverWatch] = [:]
     /// Where and how views are recorded; nil: recording is off.
     package nonisolated let recording: RecordingSettings?
 
@@ -119,7 +119,7 @@ package actor Streamer {
         guard let place = placement.removeValue(forKey: ObjectIdentifier(peer)) else { return }
         remove(peer, from: place.key)
         if !placement.values.contains(where: { $0.key.scene == place.key.scene }) {
-            driverWatches.removeValue(forKey: place.key.scene)?.cancel()
+            driverWatches.removeValue(forKey: place.key.scene)?.task.cancel()
         }
     }
 
@@ -133,7 +133,7 @@ package actor Streamer {
         let entries = Array(views.values)
         views.removeAll()
         placement.removeAll()
-        for watch in driverWatches.values { watch.cancel() }
+        for watch in driverWatches.values { watch.task.cancel() }
         driverWatches.removeAll()
         for entry in entries { entry.bitrate.stop() }
         _ = try? await GStreamerControl.run {
