@@ -3,10 +3,11 @@ import Foundation
 import Logging
 import SceneLedger
 
-/// Observers who follow the driver move with the driver: when a driver leaves, reloads
-/// (a new participant), or hands the role over, every follower in the scene moves to the
-/// new driver's view, or to its own camera's while the scene has no driver. Without this
-/// a follower would keep watching the departed driver's last camera.
+/// Observers who follow the driver move with the driver. When a driver reloads (a new
+/// participant) or hands the role over, every follower in the scene moves to the new
+/// driver's view. While the scene has no driver, followers stay on the last driver's view:
+/// its camera stays where the driver left it and the scene goes on updating, so the picture
+/// never jumps. A follower that becomes the driver moves to its own camera's view.
 extension Streamer {
     /// One scene's watch; `token` tells this watch from a later one of the same scene.
     struct DriverWatch {
@@ -50,13 +51,14 @@ extension Streamer {
         }
     }
 
-    /// Moves each follower in `scene` whose view is not the current driver's. A follower
-    /// falling back to its own camera moves at once; one whose driver has no view yet moves
-    /// only with `startViews`, which starts the view at the follower's size. Returns whether
-    /// a follower was left waiting for a view.
+    /// Moves each follower in `scene` whose view is not the current driver's (none while the
+    /// scene has no driver). A follower that has become the driver moves at once; one whose
+    /// driver has no view yet moves only with `startViews`, which starts the view at the
+    /// follower's size. Returns whether a follower was left waiting for a view.
     @discardableResult
     func refollow(host: SceneHost, scene: UUID, startViews: Bool) async -> Bool {
         let state = await host.liveState
+        guard state.driver != nil else { return false }
         let followers = placement.filter { $0.value.key.scene == scene && $0.value.follows }
         var waiting = false
         for (id, place) in followers {

@@ -49,7 +49,7 @@ struct ViewMoveIntegrationTests {
         await f.shutdown()
     }
 
-    @Test("followers move with the driver: to their own camera when it leaves, to the next driver's view when one joins")
+    @Test("followers move with the driver: they keep the last driver's view while there is none, and move to the next driver's")
     func driverHandover() async throws {
         let f = try await StreamingFixture.make()
         let first = try await VideoClient(f, role: .driver, width: 320, height: 240)
@@ -59,11 +59,14 @@ struct ViewMoveIntegrationTests {
         func observerCamera() async -> UUID? { await f.streamer.placement[peer]?.key.cameraOwner }
         #expect(await observerCamera() == first.session)
 
-        // The driver leaves (as a reload does): the follower falls back to its own camera.
+        // The driver leaves (as a reload does): the follower stays on its view, whose camera
+        // stays where the driver left it, and frames keep coming.
         await first.close()
         await f.host.leave(session: first.session)
-        #expect(await VideoClient.eventually(20) { await observerCamera() == observer.session })
-        #expect(await VideoClient.eventually(20) { observer.receiver.frameSize?.width == 480 })
+        #expect(await VideoClient.eventually(20) { await f.host.liveState.driver == nil })
+        let stayed = observer.receiver.framesReceived
+        #expect(await VideoClient.eventually { observer.receiver.framesReceived > stayed + 3 })
+        #expect(await observerCamera() == first.session)
         #expect(await f.streamer.summary() == (views: 1, peers: 1))
 
         // A new driver joins: the follower moves to its view, at the size that view was made for.
