@@ -104,7 +104,6 @@ def launch(width=1280, height=800, observer_receivers=False):
         "--disable-backgrounding-occluded-windows",
         f"--window-size={width},{height + 200}",
         "--force-device-scale-factor=1",
-        *os.environ.get("SCENECAST_CHROMIUM_EXTRA", "").split(),
     ):
         options.add_argument(arg)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
