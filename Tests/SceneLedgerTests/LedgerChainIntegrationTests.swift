@@ -206,4 +206,31 @@ struct LedgerTimeIntegrationTests {
         #expect(before.isEmpty)
         await store.close()
     }
+
+    @Test("a session's span reaches its last event, even one recorded after the session row was closed")
+    func sessionSpanCoversLastEvent() async throws {
+        let db = try await TestDatabase.make()
+        let store = LedgerStore(conninfo: db.conninfo, logger: db.logger)
+        let session = UUID()
+        let (scene, last) = try await withWriter(db) { writer, store in
+            let lease = try await makeScene(store)
+            try await store.recordSession(id: session, scene: lease.sceneID, actor: UUID(), name: "driver", role: "driver")
+            func append(_ i: Int) async throws -> AppendResult {
+                try await writer.append(
+                    AppendRequest(
+                        lease: lease, sessionID: session, actorID: UUID(), commandID: UUID(), clientTimeMillis: Int64(i),
+                        events: [NewEvent(.sceneCreated(name: "name \(i)"))]))
+            }
+            _ = try await append(0)
+            // The row is closed first, and the leave's event committed just after: as a host does.
+            await store.endSession(id: session)
+            try await Task.sleep(for: .milliseconds(20))
+            return (lease.sceneID, try await append(1))
+        }
+        let info = try #require(try await store.session(session))
+        #expect(info.sceneID == scene && info.lastVersion == last.lastVersion)
+        let end = try #require(info.endMicros)
+        #expect(end >= last.recordedAtMicros, "the span ends at \(end), before its last event at \(last.recordedAtMicros)")
+        await store.close()
+    }
 }

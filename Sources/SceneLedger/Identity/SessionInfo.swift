@@ -9,7 +9,9 @@ package struct SessionInfo: Sendable, Equatable {
     package var role: String?
     /// When the session started: the earlier of its `sessions` row and its first event.
     package var startMicros: Int64
-    /// When it ended: `ended_at`, else its last event for sessions without a row; nil while open.
+    /// When it ended: `ended_at`, or its last event when that was recorded later (the
+    /// ledger stamps a leave's event when it commits it, after the row is closed); its last
+    /// event for sessions without a row; nil while open.
     package var endMicros: Int64?
     /// The versions of the scene's events the session spans: from its first event to its last
     /// (or the scene's head while it is open).
@@ -31,7 +33,9 @@ extension LedgerStore {
                     FROM events WHERE session_id = $1 GROUP BY scene_id ORDER BY min(position) LIMIT 1),
                 se AS (SELECT scene_id, actor_id, role, started_at, ended_at FROM sessions WHERE id = $1)
                 SELECT coalesce(se.scene_id, ev.scene_id), se.actor_id, se.role,
-                       least(se.started_at, ev.first_t), CASE WHEN se.scene_id IS NULL THEN ev.last_t ELSE se.ended_at END,
+                       least(se.started_at, ev.first_t),
+                       CASE WHEN se.scene_id IS NULL THEN ev.last_t WHEN se.ended_at IS NULL THEN NULL
+                            ELSE greatest(se.ended_at, ev.last_t) END,
                        se.scene_id IS NOT NULL AND se.ended_at IS NULL, ev.first_v, ev.last_v,
                        (SELECT coalesce(max(version), 0) FROM events e WHERE e.scene_id = coalesce(se.scene_id, ev.scene_id))
                 FROM se FULL JOIN ev ON true
