@@ -4,8 +4,8 @@ package enum I420Path: String, Sendable, Equatable {
     /// which converts in a fraction of a millisecond and reads back 40% of the bytes.
     case shader
     /// A read of the RGBA image and `RGBAToI420` on the GL thread: best on a CPU
-    /// rasterizer, where the shader pass costs about three times the CPU of this loop
-    /// (llvmpipe at 1280×720: 2.4 ms on both cores against 1.6 ms on one).
+    /// rasterizer, where the shader pass costs several times the CPU of this loop
+    /// (llvmpipe at 1280×720: 2.4 ms on both cores against 0.9 ms on one).
     case cpu
 
     /// `cpu` on a software rasterizer, `shader` on a GPU.
@@ -16,56 +16,115 @@ package enum I420Path: String, Sendable, Equatable {
 
 /// RGBA to I420 on the CPU: BT.601 limited range (Y in 16...235, U and V in 16...240), the
 /// same values as the shader pass to within one step. Chroma is the mean of each 2×2 block.
-/// Fixed point with 16 fractional bits; one pass reads two image rows and writes two Y rows
-/// and one row of U and of V.
+/// Fixed point with 16 fractional bits. Each pair of image rows makes two Y rows, sixteen
+/// pixels at a time in SIMD lanes, and one row of U and of V, eight blocks at a time; a
+/// scalar loop with the same arithmetic takes the rest of a row, so every byte is the same
+/// whichever loop made it. At 720p: 0.9 ms on one core (1.6 ms all scalar).
+///
+/// Debug builds take the scalar loop only: without optimization generic SIMD code is not
+/// specialized and runs about 70 times slower than the scalar loop (395 ms against 5.8 ms
+/// at 720p). The tests run both loops on small images and compare them.
+#if !_endian(little)
+#error("RGBAToI420 reads pixels as little-endian integers")
+#endif
+
 enum RGBAToI420 {
     /// Converts `source`, GL's bottom-up RGBA rows (`width * 4` bytes each, no padding),
     /// into `destination`: the Y plane, then U, then V, rows top to bottom. Both sizes must
     /// be even; `destination` holds `width * height * 3 / 2` bytes.
-    static func convert(bottomUp source: UnsafeRawPointer, width: Int, height: Int, into destination: UnsafeMutableRawPointer) {
+    static func convert(
+        bottomUp source: UnsafeRawPointer, width: Int, height: Int, into destination: UnsafeMutableRawPointer,
+        vectorized: Bool = vectorizedByDefault
+    ) {
         precondition(width % 2 == 0 && height % 2 == 0 && width > 0 && height > 0, "I420 needs even sizes")
-        let rgba = source.assumingMemoryBound(to: UInt8.self)
-        let out = destination.assumingMemoryBound(to: UInt8.self)
         let chromaWidth = width / 2
-        let uPlane = out + width * height
+        let uPlane = destination + width * height
         let vPlane = uPlane + chromaWidth * (height / 2)
         let stride = width * 4
         for cy in 0..<(height / 2) {
             // Image row 2·cy is GL's row height − 1 − 2·cy.
-            let top = rgba + (height - 1 - 2 * cy) * stride
-            rowPair(
-                top: top, bottom: top - stride, luma0: out + 2 * cy * width, luma1: out + (2 * cy + 1) * width,
-                u: uPlane + cy * chromaWidth, v: vPlane + cy * chromaWidth, blocks: chromaWidth)
+            let top = source + (height - 1 - 2 * cy) * stride
+            let bottom = top - stride
+            lumaRow(top, into: destination + 2 * cy * width, count: width, vectorized: vectorized)
+            lumaRow(bottom, into: destination + (2 * cy + 1) * width, count: width, vectorized: vectorized)
+            chromaRow(top, bottom, u: uPlane + cy * chromaWidth, v: vPlane + cy * chromaWidth, blocks: chromaWidth, vectorized: vectorized)
         }
     }
 
-    /// Luma of one pixel: 16 + (65.481 R + 128.553 G + 24.966 B) / 255, rounded.
-    @inline(__always)
-    private static func luma(_ r: Int32, _ g: Int32, _ b: Int32) -> UInt8 {
-        UInt8(truncatingIfNeeded: (r &* 16_829 &+ g &* 33_039 &+ b &* 6_416 &+ 1_081_344) >> 16)
+    /// The SIMD loops in optimized builds, the scalar loop in debug builds.
+    static var vectorizedByDefault: Bool {
+        #if DEBUG
+        false
+        #else
+        true
+        #endif
     }
 
-    /// Two rows of 2×2 blocks. Chroma weights are the BT.601 ones divided by 4 × 255, so
-    /// they apply to the sum of a block's four pixels.
+    // Luma: 16 + (65.481 R + 128.553 G + 24.966 B) / 255, rounded.
+    private static let lumaR: UInt32 = 16_829
+    private static let lumaG: UInt32 = 33_039
+    private static let lumaB: UInt32 = 6_416
+    private static let lumaOffset: UInt32 = 1_081_344  // (16 << 16) + one half
+    // Chroma: the BT.601 weights divided by 4 × 255, for the sum of a block's four pixels:
+    // 128 + (−37.797 R − 74.203 G + 112 B) / 255 and 128 + (112 R − 93.786 G − 18.214 B) / 255.
+    private static let uWeights: (Int32, Int32, Int32) = (-2_428, -4_768, 7_196)
+    private static let vWeights: (Int32, Int32, Int32) = (7_196, -6_026, -1_170)
+    private static let chromaOffset: Int32 = 8_421_376  // (128 << 16) + one half
+
+    /// One row of Y: pixels are little-endian `UInt32`s, R in the low byte.
     @inline(__always)
-    private static func rowPair(
-        top a: UnsafePointer<UInt8>, bottom b: UnsafePointer<UInt8>, luma0: UnsafeMutablePointer<UInt8>,
-        luma1: UnsafeMutablePointer<UInt8>, u: UnsafeMutablePointer<UInt8>, v: UnsafeMutablePointer<UInt8>, blocks: Int
+    private static func lumaRow(_ row: UnsafeRawPointer, into out: UnsafeMutableRawPointer, count: Int, vectorized: Bool) {
+        let byte = SIMD16<UInt32>(repeating: 0xFF)
+        var x = 0
+        while vectorized, x + 16 <= count {
+            let p = row.loadUnaligned(fromByteOffset: 4 &* x, as: SIMD16<UInt32>.self)
+            let y = ((p & byte) &* lumaR &+ ((p &>> 8) & byte) &* lumaG &+ ((p &>> 16) & byte) &* lumaB &+ lumaOffset) &>> 16
+            out.storeBytes(of: SIMD16<UInt8>(truncatingIfNeeded: y), toByteOffset: x, as: SIMD16<UInt8>.self)
+            x &+= 16
+        }
+        let pixels = row.assumingMemoryBound(to: UInt8.self)
+        let bytes = out.assumingMemoryBound(to: UInt8.self)
+        while x < count {
+            let (r, g, b) = (UInt32(pixels[4 &* x]), UInt32(pixels[4 &* x &+ 1]), UInt32(pixels[4 &* x &+ 2]))
+            bytes[x] = UInt8(truncatingIfNeeded: (r &* lumaR &+ g &* lumaG &+ b &* lumaB &+ lumaOffset) >> 16)
+            x &+= 1
+        }
+    }
+
+    /// One row of U and of V from two image rows. A block's two pixels in a row are one
+    /// little-endian `UInt64`: the first in the low half.
+    @inline(__always)
+    private static func chromaRow(
+        _ top: UnsafeRawPointer, _ bottom: UnsafeRawPointer, u: UnsafeMutableRawPointer, v: UnsafeMutableRawPointer, blocks: Int,
+        vectorized: Bool
     ) {
-        for x in 0..<blocks {
+        let byte = SIMD8<UInt64>(repeating: 0xFF)
+        var x = 0
+        while vectorized, x + 8 <= blocks {
+            let a = top.loadUnaligned(fromByteOffset: 8 &* x, as: SIMD8<UInt64>.self)
+            let b = bottom.loadUnaligned(fromByteOffset: 8 &* x, as: SIMD8<UInt64>.self)
+            /// The sum of one channel (at bit `shift` of each pixel) over the four pixels of each block.
+            func sum(_ shift: UInt64) -> SIMD8<Int32> {
+                SIMD8<Int32>(truncatingIfNeeded:
+                    ((a &>> shift) & byte) &+ ((a &>> (shift &+ 32)) & byte) &+ ((b &>> shift) & byte) &+ ((b &>> (shift &+ 32)) & byte))
+            }
+            let (r, g, bl) = (sum(0), sum(8), sum(16))
+            let uu = (r &* uWeights.0 &+ g &* uWeights.1 &+ bl &* uWeights.2 &+ chromaOffset) &>> 16
+            let vv = (r &* vWeights.0 &+ g &* vWeights.1 &+ bl &* vWeights.2 &+ chromaOffset) &>> 16
+            u.storeBytes(of: SIMD8<UInt8>(truncatingIfNeeded: uu), toByteOffset: x, as: SIMD8<UInt8>.self)
+            v.storeBytes(of: SIMD8<UInt8>(truncatingIfNeeded: vv), toByteOffset: x, as: SIMD8<UInt8>.self)
+            x &+= 8
+        }
+        let (p, q) = (top.assumingMemoryBound(to: UInt8.self), bottom.assumingMemoryBound(to: UInt8.self))
+        let (uBytes, vBytes) = (u.assumingMemoryBound(to: UInt8.self), v.assumingMemoryBound(to: UInt8.self))
+        while x < blocks {
             let i = 8 &* x
-            let r0 = Int32(a[i]), g0 = Int32(a[i &+ 1]), b0 = Int32(a[i &+ 2])
-            let r1 = Int32(a[i &+ 4]), g1 = Int32(a[i &+ 5]), b1 = Int32(a[i &+ 6])
-            let r2 = Int32(b[i]), g2 = Int32(b[i &+ 1]), b2 = Int32(b[i &+ 2])
-            let r3 = Int32(b[i &+ 4]), g3 = Int32(b[i &+ 5]), b3 = Int32(b[i &+ 6])
-            luma0[2 &* x] = luma(r0, g0, b0)
-            luma0[2 &* x &+ 1] = luma(r1, g1, b1)
-            luma1[2 &* x] = luma(r2, g2, b2)
-            luma1[2 &* x &+ 1] = luma(r3, g3, b3)
-            let r = r0 &+ r1 &+ r2 &+ r3, g = g0 &+ g1 &+ g2 &+ g3, bl = b0 &+ b1 &+ b2 &+ b3
-            // 128 + (−37.797 R − 74.203 G + 112 B) / 255 and 128 + (112 R − 93.786 G − 18.214 B) / 255.
-            u[x] = UInt8(truncatingIfNeeded: (r &* -2_428 &+ g &* -4_768 &+ bl &* 7_196 &+ 8_421_376) >> 16)
-            v[x] = UInt8(truncatingIfNeeded: (r &* 7_196 &+ g &* -6_026 &+ bl &* -1_170 &+ 8_421_376) >> 16)
+            let r = Int32(p[i]) &+ Int32(p[i &+ 4]) &+ Int32(q[i]) &+ Int32(q[i &+ 4])
+            let g = Int32(p[i &+ 1]) &+ Int32(p[i &+ 5]) &+ Int32(q[i &+ 1]) &+ Int32(q[i &+ 5])
+            let bl = Int32(p[i &+ 2]) &+ Int32(p[i &+ 6]) &+ Int32(q[i &+ 2]) &+ Int32(q[i &+ 6])
+            uBytes[x] = UInt8(truncatingIfNeeded: (r &* uWeights.0 &+ g &* uWeights.1 &+ bl &* uWeights.2 &+ chromaOffset) >> 16)
+            vBytes[x] = UInt8(truncatingIfNeeded: (r &* vWeights.0 &+ g &* vWeights.1 &+ bl &* vWeights.2 &+ chromaOffset) >> 16)
+            x &+= 1
         }
     }
 }
