@@ -258,25 +258,16 @@ package actor GLContext {
             framebuffer.resolve()
             needsResolve = false
         }
-        switch format {
-        case .rgba:
-            glBindFramebuffer(GLenum(GL_READ_FRAMEBUFFER), framebuffer.resolveFramebuffer)
-            let request = GLReadback.Request(
-                readWidth: framebuffer.width, readHeight: framebuffer.height, flipRows: true,
-                frameWidth: framebuffer.width, frameHeight: framebuffer.height, format: .rgba,
-                sceneTimeMicros: sceneTimeMicros)
-            return (readback, request)
-        case .i420 where i420Path == .cpu:
-            glBindFramebuffer(GLenum(GL_READ_FRAMEBUFFER), framebuffer.resolveFramebuffer)
-            var request = GLReadback.Request(
-                readWidth: framebuffer.width, readHeight: framebuffer.height, flipRows: false,
-                frameWidth: framebuffer.width, frameHeight: framebuffer.height, format: .i420,
-                sceneTimeMicros: sceneTimeMicros)
-            request.convertsToI420 = true
-            return (readback, request)
-        case .i420:
+        if format == .i420, i420Path == .shader {
             return (readback, try converter.convert(framebuffer, sceneTimeMicros: sceneTimeMicros))
         }
+        // The RGBA image itself, flipped, or converted to I420 on the CPU.
+        glBindFramebuffer(GLenum(GL_READ_FRAMEBUFFER), framebuffer.resolveFramebuffer)
+        let request = GLReadback.Request(
+            readWidth: framebuffer.width, readHeight: framebuffer.height, copy: format == .i420 ? .toI420 : .flipRows,
+            frameWidth: framebuffer.width, frameHeight: framebuffer.height, format: format,
+            sceneTimeMicros: sceneTimeMicros)
+        return (readback, request)
     }
 
     // MARK: - Helpers

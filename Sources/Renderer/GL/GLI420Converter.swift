@@ -115,7 +115,7 @@ final class GLI420Converter {
         glUseProgram(0)
         glBindFramebuffer(GLenum(GL_READ_FRAMEBUFFER), target.framebuffer)
         return GLReadback.Request(
-            readWidth: target.texelsWide, readHeight: target.texelsHigh, flipRows: false,
+            readWidth: target.texelsWide, readHeight: target.texelsHigh, copy: .asRead,
             frameWidth: source.width, frameHeight: source.height, format: .i420,
             sceneTimeMicros: sceneTimeMicros)
     }

@@ -10,8 +10,8 @@ import CEGL
 ///   the previous call and long finished. The caller gets the previous request's frame
 ///   (labelled with its own size and scene time), one frame late, without a stall.
 ///
-/// Rows come back bottom-up from GL; requests that ask for it are flipped while copying
-/// out of the mapped buffer, so frames run top to bottom.
+/// Rows come back bottom-up from GL; requests that ask for it are flipped (or converted to
+/// I420, which flips) while copying out of the mapped buffer, so frames run top to bottom.
 ///
 /// Not `Sendable`: lives on the GL thread inside `GLContext`; `deinit` deletes the buffers.
 final class GLReadback {
@@ -20,16 +20,22 @@ final class GLReadback {
         /// The RGBA8 rectangle `glReadPixels` reads, from (0, 0).
         var readWidth: Int
         var readHeight: Int
-        /// True to reverse the row order (an RGBA image); false to keep bytes as read
-        /// (a packed I420 target that is already in memory order).
-        var flipRows: Bool
-        /// True to convert the RGBA image read to I420 on the CPU (`RGBAToI420`) while
-        /// copying it out; `flipRows` is then ignored, the conversion flips.
-        var convertsToI420 = false
+        /// How the bytes read become the frame's.
+        var copy: Copy
         var frameWidth: Int
         var frameHeight: Int
         var format: Frame.Format
         var sceneTimeMicros: Int64
+
+        /// How bytes leave the mapped buffer.
+        enum Copy {
+            /// As read: a packed I420 target, already in memory order.
+            case asRead
+            /// Rows reversed: an RGBA image, GL's bottom-up rows made top-down.
+            case flipRows
+            /// Converted from the RGBA image to I420 on the CPU (`RGBAToI420`), which flips too.
+            case toI420
+        }
 
         var readBytes: Int { readWidth * readHeight * 4 }
         var frameBytes: Int { Frame.byteCount(width: frameWidth, height: frameHeight, format: format) }
@@ -109,11 +115,12 @@ final class GLReadback {
         let source = UnsafeRawBufferPointer(start: mapped, count: request.readBytes)
         let count = request.frameBytes
         let bytes = [UInt8](unsafeUninitializedCapacity: count) { destination, initialized in
-            if request.convertsToI420 {
+            switch request.copy {
+            case .toI420:
                 RGBAToI420.convert(
                     bottomUp: source.baseAddress!, width: request.readWidth, height: request.readHeight,
                     into: UnsafeMutableRawPointer(destination.baseAddress!))
-            } else if request.flipRows {
+            case .flipRows:
                 let rowBytes = request.readWidth * 4
                 let rows = request.readHeight
                 for row in 0..<rows {
@@ -121,7 +128,7 @@ final class GLReadback {
                     (destination.baseAddress! + row * rowBytes).initialize(
                         from: from.assumingMemoryBound(to: UInt8.self), count: rowBytes)
                 }
-            } else {
+            case .asRead:
                 destination.baseAddress!.initialize(
                     from: source.baseAddress!.assumingMemoryBound(to: UInt8.self), count: count)
             }
