@@ -133,6 +133,15 @@ def main():
         q = page.js("return window.scenecast.quality;") or {}
         emit("browser", jitter_buffer_ms=q.get("jitterBufferMs"), decode_ms=q.get("decodeMs"), decoder=q.get("decoder"))
 
+        # The usual state of a watched plant: flows animate, nothing else moves.
+        progress("server CPU while the plant animates")
+        frames0 = page.js_async(DECODED)
+        cpu0, t0 = cpu_seconds(args.server_pid), time.monotonic()
+        time.sleep(4)
+        frames1 = page.js_async(DECODED)
+        cpu1, t1 = cpu_seconds(args.server_pid), time.monotonic()
+        emit("animating", fps=(frames1 - frames0) / (t1 - t0), cpu_percent=100 * (cpu1 - cpu0) / (t1 - t0))
+
         progress(f"orbit: {args.orbit_seconds:g} s of continuous camera motion")
         page.js(ORBIT)
         time.sleep(1)

@@ -191,11 +191,10 @@ package actor GLContext {
 
     /// Runs `body` with the frame's framebuffer bound for drawing, starting a frame for
     /// `sceneTimeMicros`. For drawing code inside this module (the scene renderer).
-    func drawFrame<T>(sceneTimeMicros: Int64, _ body: (_ width: Int, _ height: Int) throws(RendererError) -> T) throws(RendererError) -> T {
+    func drawFrame<T>(sceneTimeMicros: Int64, _ body: (_ target: GLFramebuffer) throws(RendererError) -> T) throws(RendererError) -> T {
         let framebuffer = try requireFramebuffer()
         framebuffer.bindForDrawing()
-        let (width, height) = try size
-        let result = try body(width, height)
+        let result = try body(framebuffer)
         self.sceneTimeMicros = sceneTimeMicros
         needsResolve = true
         try RendererError.checkGL("scene frame")

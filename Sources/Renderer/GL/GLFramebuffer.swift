@@ -98,6 +98,18 @@ final class GLFramebuffer {
         glViewport(0, 0, GLsizei(width), GLsizei(height))
     }
 
+    /// Copies the drawn image, colour and depth, into `other`'s draw framebuffer (same
+    /// size and sample count), and leaves `other` bound for drawing.
+    func copyDrawn(to other: GLFramebuffer) {
+        precondition(width == other.width && height == other.height && samples == other.samples)
+        glBindFramebuffer(GLenum(GL_READ_FRAMEBUFFER), drawFramebuffer)
+        glBindFramebuffer(GLenum(GL_DRAW_FRAMEBUFFER), other.drawFramebuffer)
+        let w = GLint(width)
+        let h = GLint(height)
+        glBlitFramebuffer(0, 0, w, h, 0, 0, w, h, GLbitfield(GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT), GLenum(GL_NEAREST))
+        other.bindForDrawing()
+    }
+
     /// Resolves the multisampled image into `resolveTexture` (nothing to do without MSAA).
     func resolve() {
         guard let multisampleFramebuffer else { return }

@@ -25,13 +25,15 @@ extension GLContext {
         let scene = try requireScene(models: models)
         scene.apply(changes, state: state, viewer: viewer)
         let time = sceneTimeMicros ?? state.sceneTimeMicros
-        return try drawFrame(sceneTimeMicros: time) { width, height throws(RendererError) in
+        return try drawFrame(sceneTimeMicros: time) { target throws(RendererError) in
+            let (width, height) = (target.width, target.height)
             scene.setHover(scene.hoverTarget(camera: camera, width: width, height: height))
+            let view = GPUScene.DrawnView(camera: camera, viewer: viewer, width: width, height: height)
             let stats = try scene.draw(
-                ViewProjection(camera: camera, width: width, height: height), sceneTimeMicros: time,
-                triangleBudget: triangleBudget ?? defaultTriangleBudget, pixelsPerTriangle: pixelsPerTriangle)
+                ViewProjection(camera: camera, width: width, height: height), view: view, sceneTimeMicros: time,
+                triangleBudget: triangleBudget ?? defaultTriangleBudget, pixelsPerTriangle: pixelsPerTriangle, target: target)
             scene.drawProbeMarker(width: width, height: height)
-            scene.lastDrawn = GPUScene.DrawnView(camera: camera, viewer: viewer, width: width, height: height)
+            scene.lastDrawn = view
             return stats
         }
     }

@@ -35,22 +35,72 @@ extension GPUScene {
     static let tubePiecePixels: Float = 96
 
     /// `pixelsPerTriangle` sets the detail levels aim for (`LODChain.pixelsPerTriangle`).
-    func draw(_ vp: ViewProjection, sceneTimeMicros: Int64, triangleBudget: Int, pixelsPerTriangle: Double) throws(RendererError) -> RenderStats {
-        var stats = RenderStats()
-        // The ground's colour: the ground is everything no sky or geometry covers.
-        let ground = SceneGround.color
-        glClearColor(ground.x, ground.y, ground.z, 1)
-        glClearDepthf(1)
-        glDepthMask(GLboolean(GL_TRUE))
-        glClear(GLbitfield(GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT))
+    /// `view` is what the frame is drawn for (camera, viewer, size) and `target` where it goes,
+    /// bound for drawing. Animation-only frames reuse the still part (`StaticLayer`).
+    func draw(
+        _ vp: ViewProjection, view: DrawnView, sceneTimeMicros: Int64, triangleBudget: Int, pixelsPerTriangle: Double,
+        target: GLFramebuffer
+    ) throws(RendererError) -> RenderStats {
         glEnable(GLenum(GL_DEPTH_TEST))
         glDepthFunc(GLenum(GL_LEQUAL))
+        glDepthMask(GLboolean(GL_TRUE))
         glDisable(GLenum(GL_CULL_FACE))
         glDisable(GLenum(GL_BLEND))
 
         // Connections first: what they draw comes off the devices' share of the budget.
         let links = visibleLinks(vp, sceneTimeMicros: sceneTimeMicros, budget: triangleBudget / 2)
+        let key = StaticLayer.Key(view: view, hovered: hovered, triangleBudget: triangleBudget, pixelsPerTriangle: pixelsPerTriangle)
+        let changed = contentChanged
+        defer {
+            lastFrameKey = key
+            lastFrameAnimated = !links.particles.isEmpty
+            contentChanged = false
+        }
+        if !changed, let layer = staticLayer,
+            let saved = layer.usable(for: key, deviceBudget: max(0, triangleBudget - links.triangles))
+        {
+            layer.restore(into: target)
+            return try drawParticles(links.particles, vp, over: saved.stats)
+        }
+        return try drawWhole(vp, links: links, key: key, changed: changed, pixelsPerTriangle: pixelsPerTriangle, target: target)
+    }
+
+    /// Draws only `particles` over what the target holds (a restored still layer).
+    private func drawParticles(_ particles: [InstanceData], _ vp: ViewProjection, over still: RenderStats) throws(RendererError) -> RenderStats {
+        var stats = still
+        stats.visibleParticles = particles.count
+        stats.drawnTriangles += particle.triangleCount * particles.count
+        stats.drawCalls = particles.isEmpty ? 1 : 2
+        stats.fromStaticLayer = true
+        if !particles.isEmpty {
+            var floats: [Float] = []
+            floats.reserveCapacity(particles.count * 21)
+            for instance in particles { instance.append(to: &floats) }
+            var matrix = vp.viewProjection.m
+            glUseProgram(meshProgram.name)
+            glUniformMatrix4fv(meshProgram.uniform("uViewProjection"), 1, GLboolean(GL_FALSE), &matrix)
+            glBindBuffer(GLenum(GL_ARRAY_BUFFER), instanceBuffer)
+            glBufferData(GLenum(GL_ARRAY_BUFFER), floats.count * 4, floats, GLenum(GL_STREAM_DRAW))
+            particle.draw(instances: instanceBuffer, offset: 0, count: particles.count)
+        }
+        try RendererError.checkGL("particles over the still layer")
+        return stats
+    }
+
+    /// The whole frame: devices, connections and the ground, then the particles (the still
+    /// part saved first when the frame merely animates).
+    private func drawWhole(
+        _ vp: ViewProjection, links: Links, key: StaticLayer.Key, changed: Bool, pixelsPerTriangle: Double,
+        target: GLFramebuffer
+    ) throws(RendererError) -> RenderStats {
+        var stats = RenderStats()
         stats.visibleParticles = links.particles.count
+        let triangleBudget = key.triangleBudget
+        // The ground's colour: the ground is everything no sky or geometry covers.
+        let ground = SceneGround.color
+        glClearColor(ground.x, ground.y, ground.z, 1)
+        glClearDepthf(1)
+        glClear(GLbitfield(GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT))
 
         var candidates: [Candidate] = []
         candidates.reserveCapacity(devices.count)
@@ -104,9 +154,12 @@ extension GPUScene {
             stats.drawnTriangles += mesh.triangleCount * instances.count
         }
         for group in groupOrder { add(model(group.model).levels[group.level], groups[group]!) }
+        let deviceTriangles = stats.drawnTriangles
         add(tube, links.tubes)
         add(ribbon, links.ribbons)
         add(cone, links.arrows)
+        let still = stats
+        let particles = draws.count
         add(particle, links.particles)
 
         var matrix = vp.viewProjection.m
@@ -114,11 +167,17 @@ extension GPUScene {
         glUniformMatrix4fv(meshProgram.uniform("uViewProjection"), 1, GLboolean(GL_FALSE), &matrix)
         glBindBuffer(GLenum(GL_ARRAY_BUFFER), instanceBuffer)
         glBufferData(GLenum(GL_ARRAY_BUFFER), floats.count * 4, floats, GLenum(GL_STREAM_DRAW))
-        for draw in draws { draw.mesh.draw(instances: instanceBuffer, offset: draw.offset, count: draw.count) }
+        for draw in draws[..<particles] { draw.mesh.draw(instances: instanceBuffer, offset: draw.offset, count: draw.count) }
         self.ground.draw(vp, instances: instanceBuffer)
         stats.drawCalls = draws.count + 3
-        lastFrameAnimated = !links.particles.isEmpty
-        contentChanged = false
+        if let layer = try layerToSave(for: key, target: target, animates: !links.particles.isEmpty, changed: changed) {
+            var saved = still
+            saved.drawCalls = particles + 3
+            layer.save(from: target, StaticLayer.Saved(key: key, stats: saved, deviceTriangles: deviceTriangles))
+        }
+        // Particles last, over the ground (whose lines used their own program).
+        glUseProgram(meshProgram.name)
+        for draw in draws[particles...] { draw.mesh.draw(instances: instanceBuffer, offset: draw.offset, count: draw.count) }
         try RendererError.checkGL("scene draw")
         return stats
     }

@@ -12,6 +12,9 @@ package struct RenderStats: Sendable, Equatable {
     package var budgetLimited = false
     /// Flow particles inside the view: while there are any, the scene animates.
     package var visibleParticles = 0
+    /// True when the frame reused the still part of the one before (`StaticLayer`) and
+    /// drew only the flow particles.
+    package var fromStaticLayer = false
 }
 
 /// The scene on the GPU: one model per `ModelRef` (with its LOD levels), per-device
@@ -38,7 +41,7 @@ final class GPUScene {
         var data: InstanceData
     }
 
-    private let counter: GLObjectCounter
+    let counter: GLObjectCounter
     let meshProgram: GLProgram
     let ground: SceneGround
     private let modelSource: @Sendable (ModelRef) -> Mesh?
@@ -61,6 +64,10 @@ final class GPUScene {
     /// The view the last frame was drawn for, and whether it showed moving flow particles.
     var lastDrawn: DrawnView?
     var lastFrameAnimated = false
+    /// What the last frame was drawn for, and the still part of an animated view kept for
+    /// the frames after it (`StaticLayer`).
+    var lastFrameKey: StaticLayer.Key?
+    var staticLayer: StaticLayer?
     /// Connection geometry (tubes, arrows and flow segments), kept until a device or
     /// connection changes: camera moves and probes, most of the events, leave it as it is.
     var linkCache: SceneInstances.ConnectionGeometry?
@@ -160,6 +167,7 @@ final class GPUScene {
     func reset() {
         devices.removeAll()
         linkCache = nil
+        staticLayer = nil
         contentChanged = true
     }
 

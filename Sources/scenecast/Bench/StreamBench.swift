@@ -144,6 +144,11 @@ struct StreamBench {
             )
         }
         Terminal.line("session start (WebSocket open to first displayed frame), median of page loads: \(ms(number(first, "ms"))) ms")
+        if let animating = results.first(where: { $0["kind"]?.stringValue == "animating" }) {
+            Terminal.line(
+                "while the plant animates: \(Format.fixed(number(animating, "fps"), 1)) fps decoded; server CPU "
+                    + "\(Format.fixed(number(animating, "cpu_percent"), 0))% of one core")
+        }
         Terminal.line("orbit: \(Format.fixed(number(orbit, "fps"), 1)) fps decoded; server CPU per view: \(Format.fixed(number(cpu, "percent_per_view"), 0))% of one core")
         Terminal.line(
             "observers: \(Int(number(observers, "held"))) held at 25 fps or more while the plant animates (tried "

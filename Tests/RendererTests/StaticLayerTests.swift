@@ -1,0 +1,101 @@
+import Foundation
+import Logging
+import Renderer
+import SceneLedger
+import Testing
+
+/// Animation-only frames copy the still part of the frame before and draw only the flow
+/// particles (`StaticLayer`); any other frame is drawn whole.
+@Suite("Still layer of animated frames", .serialized)
+struct StaticLayerTests {
+    let viewer = UUID(uuidString: "00000000-0000-4000-8000-0000000000ee")!
+    let a = UUID(uuidString: "00000000-0000-4000-8000-0000000000a1")!
+    let b = UUID(uuidString: "00000000-0000-4000-8000-0000000000b2")!
+    let camera = Camera(target: Vec3(2, 0.5, 0), distance: 9, azimuth: 30, elevation: 30, fov: 50)
+
+    /// Two devices joined by a flowing connection: the scene animates.
+    func animated() -> RenderProjection {
+        var p = RenderProjection(state: SceneState(sceneID: UUID()))
+        let events: [SceneEvent] = [
+            .deviceAdded(Device(id: a, kind: .conveyor, name: "a", model: .builtin("conveyor"), position: .zero)),
+            .deviceAdded(Device(id: b, kind: .agv, name: "b", model: .builtin("agv"), position: Vec3(4, 0, 0))),
+            .participantJoined(participant: viewer, actor: UUID(), role: .driver),
+            .connectionCreated(Connection(id: UUID(), source: a, target: b, kind: .material)),
+        ]
+        for (i, e) in events.enumerated() { p.apply(e, version: Int64(i + 1), recordedAtMicros: Int64(i + 1) * 1_000) }
+        return p
+    }
+
+    /// The frame a fresh context draws whole for `state` at `time`.
+    func whole(_ state: SceneState, at time: Int64, samples: Int) async throws -> Frame {
+        let context = try await GLContext.make(width: 320, height: 240, samples: samples, logger: Logger(label: "test.still"))
+        try await context.renderScene(state, camera: camera, viewer: viewer, sceneTimeMicros: time)
+        let frame = try await context.readFrameRGBA()
+        await context.close()
+        return frame
+    }
+
+    /// With MSAA (a GPU's default) no layer is kept: OpenGL ES cannot copy into a
+    /// multisampled framebuffer. Every frame is then drawn whole, and must look the same.
+    @Test("the third animation-only frame reuses the layer and matches a frame drawn whole", arguments: [0, 4])
+    func reuseMatchesWhole(samples: Int) async throws {
+        let context = try await GLContext.make(width: 320, height: 240, samples: samples, logger: Logger(label: "test.still"))
+        var p = animated()
+        let changes = p.takeChanges()
+        let first = try await context.renderScene(p.state, changes: changes, camera: camera, viewer: viewer, sceneTimeMicros: 0)
+        #expect(first.visibleParticles > 0, "the connection's particles are in view")
+        #expect(!first.fromStaticLayer, "the first frame has nothing to reuse")
+        let second = try await context.renderScene(p.state, changes: [], camera: camera, viewer: viewer, sceneTimeMicros: 100_000)
+        #expect(!second.fromStaticLayer, "the second frame is drawn whole and saves the layer")
+        let secondFrame = try await context.readFrameRGBA()
+        let third = try await context.renderScene(p.state, changes: [], camera: camera, viewer: viewer, sceneTimeMicros: 200_000)
+        #expect(third.fromStaticLayer == (samples == 0))
+        #expect(samples > 0 || third.drawCalls == 2)
+        #expect(third.visibleDevices == second.visibleDevices)
+        let reused = try await context.readFrameRGBA()
+
+        let expected = try await whole(p.state, at: 200_000, samples: samples)
+        #expect(reused.bytes == expected.bytes, "a reused frame looks exactly like one drawn whole")
+        #expect(reused.bytes != secondFrame.bytes, "the particles moved between the frames")
+        await context.close()
+        #expect(await context.liveObjectCount == 0)
+    }
+
+    @Test("a change, a probe or another camera is drawn whole; animation resumes reuse")
+    func changesDrawWhole() async throws {
+        let context = try await GLContext.make(width: 320, height: 240, samples: 0, logger: Logger(label: "test.still"))
+        var p = animated()
+        var time: Int64 = 0
+        func frame(_ camera: Camera? = nil) async throws -> RenderStats {
+            time += 33_000
+            return try await context.renderScene(p.state, changes: p.takeChanges(), camera: camera ?? self.camera, viewer: viewer, sceneTimeMicros: time)
+        }
+        _ = try await frame()
+        _ = try await frame()
+        #expect(try await frame().fromStaticLayer)
+
+        p.apply(.latencyProbed(participant: viewer, probe: "p"), version: p.version + 1, recordedAtMicros: 10_000)
+        #expect(try await frame().fromStaticLayer == false, "a probe flips the marker: a whole frame")
+        #expect(try await frame().fromStaticLayer == false, "the frame after it saves the layer again")
+        #expect(try await frame().fromStaticLayer)
+
+        p.apply(.deviceMoved(id: b, position: Vec3(4, 0, 1)), version: p.version + 1, recordedAtMicros: 11_000)
+        #expect(try await frame().fromStaticLayer == false, "a moved device")
+        _ = try await frame()
+        let still = try await context.readFrameRGBA()
+        let reused = try await frame()
+        #expect(reused.fromStaticLayer)
+        let after = try await context.readFrameRGBA()
+        let expected = try await whole(p.state, at: time, samples: 0)
+        #expect(after.bytes == expected.bytes, "the layer shows the device where it moved")
+        #expect(after.bytes != still.bytes)
+
+        var turned = camera
+        turned.azimuth += 10
+        #expect(try await frame(turned).fromStaticLayer == false, "another camera")
+        #expect(try await frame(turned).fromStaticLayer == false)
+        #expect(try await frame(turned).fromStaticLayer)
+        #expect(try await frame().fromStaticLayer == false, "back to the first camera: the layer was for the other one")
+        await context.close()
+    }
+}
