@@ -34,7 +34,7 @@ final class StaticLayer {
         var deviceTriangles: Int
     }
 
-    private(set) var framebuffer: GLFramebuffer
+    let framebuffer: GLFramebuffer
     private(set) var saved: Saved?
 
     init(like target: GLFramebuffer, counter: GLObjectCounter) throws(RendererError) {
