@@ -96,6 +96,12 @@ struct StaticLayerTests {
         #expect(try await frame(turned).fromStaticLayer == false)
         #expect(try await frame(turned).fromStaticLayer)
         #expect(try await frame().fromStaticLayer == false, "back to the first camera: the layer was for the other one")
+
+        // A frame with no moving particles in view frees the layer's buffers.
+        let framebuffers = await context.liveObjects["framebuffer"]
+        let away = Camera(target: Vec3(500, 0, 500), distance: 5, azimuth: 30, elevation: 30, fov: 50)
+        #expect(try await frame(away).visibleParticles == 0)
+        #expect(await context.liveObjects["framebuffer"] == framebuffers.map { $0 - 1 }, "the layer's framebuffer is deleted")
         await context.close()
     }
 }

@@ -72,11 +72,15 @@ extension GPUScene {
     /// The layer to save this frame's still part into, or nil when the frame should not be
     /// saved: only a frame that animates, with the content, view, hover and budget of the
     /// frame before it (so the next frame is likely the same again). Any other frame leaves
-    /// the layer invalid.
+    /// the layer invalid, and a frame without moving particles frees its buffers.
     func layerToSave(for key: StaticLayer.Key, target: GLFramebuffer, animates: Bool, changed: Bool) throws(RendererError) -> StaticLayer? {
+        guard animates else {
+            staticLayer = nil
+            return nil
+        }
         // OpenGL ES cannot copy into a multisampled framebuffer; and where MSAA is on (a
         // GPU, `GLInfo.autoSamples`), drawing the scene again costs little anyway.
-        guard animates, !changed, lastFrameKey == key, target.samples == 0 else {
+        guard !changed, lastFrameKey == key, target.samples == 0 else {
             staticLayer?.invalidate()
             return nil
         }
