@@ -76,15 +76,21 @@ extension GPUScene {
             var floats: [Float] = []
             floats.reserveCapacity(particles.count * 21)
             for instance in particles { instance.append(to: &floats) }
-            var matrix = vp.viewProjection.m
-            glUseProgram(meshProgram.name)
-            glUniformMatrix4fv(meshProgram.uniform("uViewProjection"), 1, GLboolean(GL_FALSE), &matrix)
-            glBindBuffer(GLenum(GL_ARRAY_BUFFER), instanceBuffer)
-            glBufferData(GLenum(GL_ARRAY_BUFFER), floats.count * 4, floats, GLenum(GL_STREAM_DRAW))
+            useMeshProgram(vp, instances: floats)
             particle.draw(instances: instanceBuffer, offset: 0, count: particles.count)
         }
         try RendererError.checkGL("particles over the still layer")
         return stats
+    }
+
+    /// Binds the lit-mesh program for `vp` and uploads `floats` (instance data) into the
+    /// instance buffer.
+    private func useMeshProgram(_ vp: ViewProjection, instances floats: [Float]) {
+        var matrix = vp.viewProjection.m
+        glUseProgram(meshProgram.name)
+        glUniformMatrix4fv(meshProgram.uniform("uViewProjection"), 1, GLboolean(GL_FALSE), &matrix)
+        glBindBuffer(GLenum(GL_ARRAY_BUFFER), instanceBuffer)
+        glBufferData(GLenum(GL_ARRAY_BUFFER), floats.count * 4, floats, GLenum(GL_STREAM_DRAW))
     }
 
     /// The whole frame: devices, connections and the ground, then the particles (the still
@@ -162,11 +168,7 @@ extension GPUScene {
         let particles = draws.count
         add(particle, links.particles)
 
-        var matrix = vp.viewProjection.m
-        glUseProgram(meshProgram.name)
-        glUniformMatrix4fv(meshProgram.uniform("uViewProjection"), 1, GLboolean(GL_FALSE), &matrix)
-        glBindBuffer(GLenum(GL_ARRAY_BUFFER), instanceBuffer)
-        glBufferData(GLenum(GL_ARRAY_BUFFER), floats.count * 4, floats, GLenum(GL_STREAM_DRAW))
+        useMeshProgram(vp, instances: floats)
         for draw in draws[..<particles] { draw.mesh.draw(instances: instanceBuffer, offset: draw.offset, count: draw.count) }
         self.ground.draw(vp, instances: instanceBuffer)
         stats.drawCalls = draws.count + 3
