@@ -27,6 +27,9 @@ final class PacketLoss: @unchecked Sendable {
             _, info, data in
             guard let info, let data else { return GST_PAD_PROBE_OK }
             let loss = Unmanaged<PacketLoss>.fromOpaque(data).takeUnretainedValue()
+            // Off (every peer outside the tests): pass the packets on untouched, without
+            // making a buffer list writable.
+            guard loss.every.load(ordering: .relaxed) > 0 else { return GST_PAD_PROBE_OK }
             if scenecast_probe_buffer(info) != nil {
                 return loss.drops() ? GST_PAD_PROBE_DROP : GST_PAD_PROBE_OK
             }
