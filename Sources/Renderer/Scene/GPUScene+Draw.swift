@@ -4,25 +4,30 @@ import SceneLedger
 
 /// One frame: cull, choose levels, fit everything into the triangle budget, then draw front
 /// to back (devices, connections, ground) so a CPU rasterizer's depth test rejects hidden
-/// pixels before shading them.
+/// pixels before shading them, and the flow particles last.
+///
+/// Three ways to make a frame:
+/// - whole: everything drawn;
+/// - from the still layer (`StaticLayer`), when only the particles moved: the layer is
+///   copied in and the particles drawn over it;
+/// - patched: the layer is valid but a change damaged part of it (`SceneDamage`): only the
+///   damaged pixels of the layer are drawn again, then the frame is made from the layer.
 extension GPUScene {
     /// A device inside the view this frame.
     private struct Candidate {
         var id: UUID
         var model: ModelRef
         var data: InstanceData
+        var sphere: SceneDamage.Sphere
         var height: Double
         var distance: Float
         var level: Int
     }
 
-    /// Connection instances that survived culling, with their triangles.
-    private struct Links {
-        var tubes: [InstanceData] = []
-        var ribbons: [InstanceData] = []
-        var arrows: [InstanceData] = []
-        var particles: [InstanceData] = []
-        var triangles = 0
+    /// What the still part of a frame drew.
+    struct Still {
+        var stats: RenderStats
+        var deviceTriangles: Int
     }
 
     /// Devices shorter than this on screen may be drawn as their bounding box.
@@ -33,10 +38,12 @@ extension GPUScene {
     static let ribbonPixels = 4.0
     /// The longest piece of tube drawn as one, in pixels on screen.
     static let tubePiecePixels: Float = 96
+    /// A patch may cover at most this share of the frame; a larger one is drawn whole.
+    static let maxPatchShare = 0.4
 
     /// `pixelsPerTriangle` sets the detail levels aim for (`LODChain.pixelsPerTriangle`).
     /// `view` is what the frame is drawn for (camera, viewer, size) and `target` where it goes,
-    /// bound for drawing. Animation-only frames reuse the still part (`StaticLayer`).
+    /// bound for drawing.
     func draw(
         _ vp: ViewProjection, view: DrawnView, sceneTimeMicros: Int64, triangleBudget: Int, pixelsPerTriangle: Double,
         target: GLFramebuffer
@@ -49,29 +56,45 @@ extension GPUScene {
 
         // Connections first: what they draw comes off the devices' share of the budget.
         let links = visibleLinks(vp, sceneTimeMicros: sceneTimeMicros, budget: triangleBudget / 2)
-        let key = StaticLayer.Key(view: view, hovered: hovered, triangleBudget: triangleBudget, pixelsPerTriangle: pixelsPerTriangle)
-        let changed = contentChanged
+        if damage.linksChanged {
+            if let stale = staleLinks, let fresh = linkCache { Self.linkDamage(from: stale, to: fresh, into: &damage) } else { damage.addEverything() }
+        }
+        let key = StaticLayer.Key(view: view, triangleBudget: triangleBudget, pixelsPerTriangle: pixelsPerTriangle)
+        let changed = !damage.isEmpty
         defer {
             lastFrameKey = key
             lastFrameAnimated = !links.particles.isEmpty
-            contentChanged = false
+            damage.clear()
+            markerFlipped = false
+            staleLinks = nil
         }
-        if !changed, let layer = staticLayer,
-            let saved = layer.usable(for: key, deviceBudget: max(0, triangleBudget - links.triangles))
-        {
-            layer.restore(into: target)
-            return try drawParticles(links.particles, vp, over: saved.stats)
+        if let layer = staticLayer, let saved = layer.usable(for: key, deviceBudget: max(0, triangleBudget - links.triangles)) {
+            guard changed else {
+                layer.restore(into: target)
+                return try drawParticles(links.particles, vp, over: saved.stats, drawCalls: 1)
+            }
+            if let rect = damage.rect(in: vp), Double(rect.area) <= Self.maxPatchShare * Double(view.width * view.height) {
+                if let still = try patch(layer, rect: rect, vp, links: links, key: key) {
+                    layer.restore(into: target)
+                    var stats = try drawParticles(links.particles, vp, over: still.stats, drawCalls: still.stats.drawCalls + 1)
+                    stats.patchedPixels = rect.area
+                    return stats
+                }
+                target.bindForDrawing()
+            }
         }
-        return try drawWhole(vp, links: links, key: key, changed: changed, pixelsPerTriangle: pixelsPerTriangle, target: target)
+        return try drawWhole(vp, links: links, key: key, changed: changed, target: target)
     }
 
-    /// Draws only `particles` over what the target holds (a restored still layer).
-    private func drawParticles(_ particles: [InstanceData], _ vp: ViewProjection, over still: RenderStats) throws(RendererError) -> RenderStats {
+    /// Draws `particles` over what the target holds; `still` is what lies under them.
+    private func drawParticles(
+        _ particles: [InstanceData], _ vp: ViewProjection, over still: RenderStats, drawCalls: Int, fromLayer: Bool = true
+    ) throws(RendererError) -> RenderStats {
         var stats = still
         stats.visibleParticles = particles.count
         stats.drawnTriangles += particle.triangleCount * particles.count
-        stats.drawCalls = particles.isEmpty ? 1 : 2
-        stats.fromStaticLayer = true
+        stats.drawCalls = drawCalls + (particles.isEmpty ? 0 : 1)
+        stats.fromStaticLayer = fromLayer
         if !particles.isEmpty {
             var floats: [Float] = []
             floats.reserveCapacity(particles.count * 21)
@@ -79,7 +102,7 @@ extension GPUScene {
             useMeshProgram(vp, instances: floats)
             particle.draw(instances: instanceBuffer, offset: 0, count: particles.count)
         }
-        try RendererError.checkGL("particles over the still layer")
+        try RendererError.checkGL("flow particles")
         return stats
     }
 
@@ -93,43 +116,80 @@ extension GPUScene {
         glBufferData(GLenum(GL_ARRAY_BUFFER), floats.count * 4, floats, GLenum(GL_STREAM_DRAW))
     }
 
-    /// The whole frame: devices, connections and the ground, then the particles (the still
-    /// part saved first when the frame merely animates).
+    /// The whole frame: the still part (saved first when the frame merely animates), then
+    /// the particles.
     private func drawWhole(
-        _ vp: ViewProjection, links: Links, key: StaticLayer.Key, changed: Bool, pixelsPerTriangle: Double,
-        target: GLFramebuffer
+        _ vp: ViewProjection, links: LinkInstances, key: StaticLayer.Key, changed: Bool, target: GLFramebuffer
     ) throws(RendererError) -> RenderStats {
+        let still = try drawStill(vp, links: links, key: key, clip: nil)
+        if let layer = try layerToSave(for: key, target: target, animates: !links.particles.isEmpty, changed: changed) {
+            layer.save(from: target, StaticLayer.Saved(key: key, stats: still.stats, deviceTriangles: still.deviceTriangles))
+        }
+        return try drawParticles(links.particles, vp, over: still.stats, drawCalls: still.stats.drawCalls, fromLayer: false)
+    }
+
+    /// Redraws the pixels in `rect` of the layer from the scene as it is now, and makes the
+    /// result the layer's. Nil (and the layer invalid) when the change made the triangle
+    /// budget choose other levels: the frame is then drawn whole.
+    private func patch(
+        _ layer: StaticLayer, rect: PixelRect, _ vp: ViewProjection, links: LinkInstances, key: StaticLayer.Key
+    ) throws(RendererError) -> Still? {
+        layer.framebuffer.bindForDrawing()
+        glEnable(GLenum(GL_SCISSOR_TEST))
+        glScissor(GLint(rect.minX), GLint(rect.minY), GLsizei(rect.width), GLsizei(rect.height))
+        defer { glDisable(GLenum(GL_SCISSOR_TEST)) }
+        let still = try drawStill(vp, links: links, key: key, clip: rect)
+        guard !still.stats.budgetLimited else {
+            layer.invalidate()
+            return nil
+        }
+        layer.replace(StaticLayer.Saved(key: key, stats: still.stats, deviceTriangles: still.deviceTriangles))
+        return still
+    }
+
+    /// The world-space bounding sphere of a device entry.
+    func bounds(of entry: DeviceEntry) -> SceneDamage.Sphere {
+        let model = self.model(entry.model)
+        let world = entry.data.model.transform(model.center)
+        return SceneDamage.Sphere(center: SIMD3(world.x, world.y, world.z), radius: model.radius * Self.scale(of: entry.data.model))
+    }
+
+    /// Clears and draws devices, tubes, arrows and the ground into the bound framebuffer.
+    /// With a `clip` (the scissor set to it), only what may cover its pixels is drawn; the
+    /// statistics are the whole frame's either way, and the pixels inside the clip the same.
+    private func drawStill(_ vp: ViewProjection, links: LinkInstances, key: StaticLayer.Key, clip: PixelRect?) throws(RendererError) -> Still {
         var stats = RenderStats()
-        stats.visibleParticles = links.particles.count
-        let triangleBudget = key.triangleBudget
-        // The ground's colour: the ground is everything no sky or geometry covers.
         let ground = SceneGround.color
         glClearColor(ground.x, ground.y, ground.z, 1)
         glClearDepthf(1)
         glClear(GLbitfield(GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT))
+        /// Whether something bounded by `sphere` may cover pixels inside the clip.
+        func inClip(_ sphere: SceneDamage.Sphere) -> Bool {
+            guard let clip else { return true }
+            return PixelRect.covering(sphere, in: vp).map { $0.intersects(clip) } ?? true
+        }
 
         var candidates: [Candidate] = []
         candidates.reserveCapacity(devices.count)
         for (id, entry) in devices {
             let model = self.model(entry.model)
-            let world = entry.data.model.transform(model.center)
-            let center = SIMD3(world.x, world.y, world.z)
-            let radius = model.radius * Self.scale(of: entry.data.model)
-            guard vp.isVisible(center: center, radius: radius) else {
+            let sphere = bounds(of: entry)
+            guard vp.isVisible(center: sphere.center, radius: sphere.radius) else {
                 stats.culledDevices += 1
                 continue
             }
-            let height = vp.projectedHeightPixels(center: center, radius: radius)
-            var level = LODChain.level(forProjectedHeightPixels: height, triangleCounts: model.triangleCounts, pixelsPerTriangle: pixelsPerTriangle)
+            let height = vp.projectedHeightPixels(center: sphere.center, radius: sphere.radius)
+            var level = LODChain.level(forProjectedHeightPixels: height, triangleCounts: model.triangleCounts, pixelsPerTriangle: key.pixelsPerTriangle)
             // The box stands in only for devices a few pixels tall (or when the budget insists).
             if model.hasBox, level == model.levels.count - 1, height >= Self.boxPixels, level > 0 { level -= 1 }
-            let distance = dot(center - vp.eye, center - vp.eye).squareRoot()
-            candidates.append(Candidate(id: id, model: entry.model, data: entry.data, height: height, distance: distance, level: level))
+            let distance = dot(sphere.center - vp.eye, sphere.center - vp.eye).squareRoot()
+            candidates.append(
+                Candidate(id: id, model: entry.model, data: entry.data, sphere: sphere, height: height, distance: distance, level: level))
         }
         // Nearest first; ties (rare) by id, so a frame never depends on dictionary order.
         candidates.sort { $0.distance != $1.distance ? $0.distance < $1.distance : $0.id.precedes($1.id) }
         stats.visibleDevices = candidates.count
-        let budget = TriangleBudget(maxTriangles: max(0, triangleBudget - links.triangles)).apply(
+        let budget = TriangleBudget(maxTriangles: max(0, key.triangleBudget - links.triangles)).apply(
             candidates.map {
                 TriangleBudget.Instance(projectedHeightPixels: $0.height, level: $0.level, levelTriangles: model($0.model).triangleCounts)
             }
@@ -145,55 +205,44 @@ extension GPUScene {
         var groups: [Group: [InstanceData]] = [:]
         for (candidate, level) in zip(candidates, budget.levels) {
             let group = Group(model: candidate.model, level: level)
+            stats.drawnTriangles += model(group.model).triangleCounts[level]
+            guard inClip(candidate.sphere) else { continue }
             if groups[group] == nil { groupOrder.append(group) }
             groups[group, default: []].append(candidate.data)
         }
+        let deviceTriangles = stats.drawnTriangles
         // Instance 0 is the identity, for the ground and lines (which read no instance data).
         var floats: [Float] = []
-        floats.reserveCapacity((candidates.count + links.tubes.count + links.ribbons.count + links.arrows.count + links.particles.count + 1) * 21)
+        floats.reserveCapacity((candidates.count + links.tubes.count + links.ribbons.count + links.arrows.count + 1) * 21)
         InstanceData(model: .identity, color: SIMD4(1, 1, 1, 1), highlight: 0).append(to: &floats)
         var draws: [(mesh: GPUMesh, offset: Int, count: Int)] = []
         func add(_ mesh: GPUMesh, _ instances: [InstanceData]) {
             guard !instances.isEmpty else { return }
             draws.append((mesh, floats.count * 4, instances.count))
             for instance in instances { instance.append(to: &floats) }
+        }
+        /// Connection instances (unit cylinders and ribbons along y) that may touch the clip.
+        func clipped(_ instances: [InstanceData], _ mesh: GPUMesh, radius: Float) -> [InstanceData] {
             stats.drawnTriangles += mesh.triangleCount * instances.count
+            guard clip != nil else { return instances }
+            return instances.filter { instance in
+                let a = instance.model.transform(SIMD3(0, 0, 0))
+                let b = instance.model.transform(SIMD3(0, 1, 0))
+                let (pa, pb) = (SIMD3(a.x, a.y, a.z), SIMD3(b.x, b.y, b.z))
+                return inClip(SceneDamage.Sphere(center: (pa + pb) / 2, radius: dot(pb - pa, pb - pa).squareRoot() / 2 + radius))
+            }
         }
         for group in groupOrder { add(model(group.model).levels[group.level], groups[group]!) }
-        let deviceTriangles = stats.drawnTriangles
-        add(tube, links.tubes)
-        add(ribbon, links.ribbons)
-        add(cone, links.arrows)
-        let still = stats
-        let particles = draws.count
-        add(particle, links.particles)
+        add(tube, clipped(links.tubes, tube, radius: SceneStyle.tubeRadius))
+        add(ribbon, clipped(links.ribbons, ribbon, radius: SceneStyle.tubeRadius))
+        add(cone, clipped(links.arrows, cone, radius: SceneStyle.arrowRadius))
 
         useMeshProgram(vp, instances: floats)
-        for draw in draws[..<particles] { draw.mesh.draw(instances: instanceBuffer, offset: draw.offset, count: draw.count) }
+        for draw in draws { draw.mesh.draw(instances: instanceBuffer, offset: draw.offset, count: draw.count) }
         self.ground.draw(vp, instances: instanceBuffer)
         stats.drawCalls = draws.count + 3
-        if let layer = try layerToSave(for: key, target: target, animates: !links.particles.isEmpty, changed: changed) {
-            var saved = still
-            saved.drawCalls = particles + 3
-            layer.save(from: target, StaticLayer.Saved(key: key, stats: saved, deviceTriangles: deviceTriangles))
-        }
-        // Particles last, over the ground (whose lines used their own program).
-        glUseProgram(meshProgram.name)
-        for draw in draws[particles...] { draw.mesh.draw(instances: instanceBuffer, offset: draw.offset, count: draw.count) }
         try RendererError.checkGL("scene draw")
-        return stats
-    }
-
-    /// The unit ribbon (x in −1...1, y in 0...1) turned to face `eye` and stretched from a to b.
-    static func ribbon(from a: SIMD3<Float>, to b: SIMD3<Float>, radius: Float, eye: SIMD3<Float>) -> Matrix4? {
-        let axis = b - a
-        let length = dot(axis, axis).squareRoot()
-        guard length > 1e-4 else { return nil }
-        let y = axis / length
-        var x = cross(y, eye - (a + b) / 2)
-        if dot(x, x) < 1e-10 { x = cross(y, abs(y.y) < 0.99 ? SIMD3(0, 1, 0) : SIMD3(1, 0, 0)) }
-        x = normalize(x)
-        return Matrix4.translation(a) * Matrix4.basis(x, y, cross(x, y)) * Matrix4.scale(SIMD3(radius, length, radius))
+        return Still(stats: stats, deviceTriangles: deviceTriangles)
     }
 
     /// The largest axis scale of a transform.
@@ -203,73 +252,5 @@ extension GPUScene {
             (m[0] * m[0] + m[1] * m[1] + m[2] * m[2]).squareRoot(), (m[4] * m[4] + m[5] * m[5] + m[6] * m[6]).squareRoot(),
             (m[8] * m[8] + m[9] * m[9] + m[10] * m[10]).squareRoot()
         )
-    }
-
-    /// Tubes, arrows and particles inside the view and big enough to see, with particles
-    /// beyond what `budget` leaves after tubes and arrows dropped, farthest first.
-    private func visibleLinks(_ vp: ViewProjection, sceneTimeMicros: Int64, budget: Int) -> Links {
-        let geometry = linkCache ?? SceneInstances.connectionGeometry(in: state)
-        linkCache = geometry
-        var links = Links()
-        /// A unit-cylinder instance's end points.
-        func ends(_ i: InstanceData) -> (SIMD3<Float>, SIMD3<Float>) {
-            let a = i.model.transform(SIMD3(0, 0, 0))
-            let b = i.model.transform(SIMD3(0, 1, 0))
-            return (SIMD3(a.x, a.y, a.z), SIMD3(b.x, b.y, b.z))
-        }
-        /// Pixels across a sphere of `radius` at the nearer end of a segment, or nil when out of view.
-        func pixels(_ a: SIMD3<Float>, _ b: SIMD3<Float>, radius: Float) -> Double? {
-            guard vp.isVisible(center: (a + b) / 2, radius: dot(b - a, b - a).squareRoot() / 2 + radius) else { return nil }
-            let near = dot(a - vp.eye, a - vp.eye).squareRoot() < dot(b - vp.eye, b - vp.eye).squareRoot() ? a : b
-            return vp.projectedHeightPixels(center: near, radius: radius)
-        }
-        for t in geometry.tubes {
-            let (a, b) = ends(t)
-            guard let size = pixels(a, b, radius: SceneStyle.tubeRadius) else { continue }
-            guard size < Self.ribbonPixels else {
-                // A CPU rasterizer tests every screen tile a triangle's bounding box touches, and
-                // a long diagonal tube's boxes cover much of the screen: long tubes are drawn in
-                // pieces of about `tubePiecePixels` on screen, whose boxes are small.
-                let pieces = min(max(Int(vp.screenLength(a, b) / Self.tubePiecePixels), 1), 32)
-                for k in 0..<pieces {
-                    let piece = pieces == 1 ? t.model : SceneInstances.tube(
-                        from: a + (b - a) * (Float(k) / Float(pieces)), to: a + (b - a) * (Float(k + 1) / Float(pieces)),
-                        radius: SceneStyle.tubeRadius)
-                    if let piece { links.tubes.append(InstanceData(model: piece, color: t.color, highlight: t.highlight)) }
-                }
-                continue
-            }
-            // Thin tubes are ribbons facing the eye: two long triangles instead of twelve.
-            if let ribbon = Self.ribbon(from: a, to: b, radius: SceneStyle.tubeRadius, eye: vp.eye) {
-                links.ribbons.append(InstanceData(model: ribbon, color: t.color, highlight: t.highlight))
-            }
-        }
-        for arrow in geometry.arrows {
-            let (a, b) = ends(arrow)
-            if let size = pixels(a, b, radius: SceneStyle.arrowRadius), size >= Self.smallPixels { links.arrows.append(arrow) }
-        }
-        // Particles: whole flows out of view or too far to show them are skipped before any
-        // particle is placed; matrices are made only for the particles that are drawn.
-        var particles: [(SIMD3<Float>, SIMD4<Float>, Float)] = []
-        for flow in geometry.flows {
-            guard let size = pixels(flow.from, flow.to, radius: SceneStyle.particleRadius), size >= Self.smallPixels else { continue }
-            for c in SceneInstances.particles(from: flow.from, to: flow.to, sceneTimeMicros: sceneTimeMicros) {
-                guard let size = pixels(c, c, radius: SceneStyle.particleRadius), size >= Self.smallPixels else { continue }
-                particles.append((c, flow.color, dot(c - vp.eye, c - vp.eye)))
-            }
-        }
-        let fixed = tube.triangleCount * links.tubes.count + ribbon.triangleCount * links.ribbons.count
-            + cone.triangleCount * links.arrows.count
-        let room = max(0, budget - fixed) / max(particle.triangleCount, 1)
-        if particles.count > room {
-            particles.sort { $0.2 < $1.2 }
-            particles.removeLast(particles.count - room)
-        }
-        let r = SceneStyle.particleRadius
-        links.particles = particles.map { p, color, _ in
-            InstanceData(model: Matrix4.translation(p) * Matrix4.scale(SIMD3(r, r, r)), color: color, highlight: 0)
-        }
-        links.triangles = fixed + particle.triangleCount * links.particles.count
-        return links
     }
 }

@@ -9,18 +9,19 @@ import Foundation
 /// the frames after it copy the layer back and draw only the particles on top. On a CPU
 /// rasterizer that turns a whole scene's vertex and fragment work into one copy.
 ///
-/// A frame drawn for a change (an edit, a probe, a hover, another camera or size) is
-/// always drawn whole and never saved: the layer costs a change nothing, and camera
-/// motion, where every frame differs, never pays for a copy. Any whole frame leaves the
-/// layer invalid until the next animation-only frame saves it again. Only single-sample
-/// framebuffers (the CPU rasterizer's) keep a layer.
+/// A change whose pixels can be bounded (`SceneDamage`: an edited, selected or hovered
+/// device, its connections) patches the layer: only those pixels are drawn again, into
+/// the layer, and the frame is made from it. The probe marker lies over the layer and
+/// leaves it valid. Another camera, size or budget, or a change too large to bound, draws
+/// the frame whole, and it is never saved: camera motion, where every frame differs, never
+/// pays for a copy. Any whole frame leaves the layer invalid until the next animation-only
+/// frame saves it again. Only single-sample framebuffers (the CPU rasterizer's) keep a layer.
 ///
 /// Not `Sendable`: owned by `GPUScene`, on the GL thread.
 final class StaticLayer {
     /// What the saved image depends on besides the scene content.
     struct Key: Equatable {
         var view: GPUScene.DrawnView
-        var hovered: UUID?
         var triangleBudget: Int
         var pixelsPerTriangle: Double
     }
@@ -55,6 +56,11 @@ final class StaticLayer {
     func save(from target: GLFramebuffer, _ saved: Saved) {
         target.copyDrawn(to: framebuffer)
         target.bindForDrawing()
+        self.saved = saved
+    }
+
+    /// Records that the layer was patched in place to show `saved`.
+    func replace(_ saved: Saved) {
         self.saved = saved
     }
 

@@ -12,9 +12,12 @@ package struct RenderStats: Sendable, Equatable {
     package var budgetLimited = false
     /// Flow particles inside the view: while there are any, the scene animates.
     package var visibleParticles = 0
-    /// True when the frame reused the still part of the one before (`StaticLayer`) and
-    /// drew only the flow particles.
+    /// True when the frame was made from the still part of the one before (`StaticLayer`):
+    /// the layer copied in, the flow particles drawn over it.
     package var fromStaticLayer = false
+    /// The pixels of the still layer drawn again for a change (`SceneDamage`) before the
+    /// frame was made from it; 0 when the layer needed no patch or the frame was drawn whole.
+    package var patchedPixels = 0
 }
 
 /// The scene on the GPU: one model per `ModelRef` (with its LOD levels), per-device
@@ -59,8 +62,12 @@ final class GPUScene {
     private(set) var viewer: UUID?
     /// The device under the viewer's pointer, tinted lighter (`GPUScene+Hover`).
     var hovered: UUID?
+    /// What applied changes altered in the still part of the frame since the last draw.
+    var damage = SceneDamage()
+    /// The probe marker's colour changed since the last draw.
+    var markerFlipped = false
     /// True when an applied change altered what a frame shows since the last draw.
-    var contentChanged = true
+    var contentChanged: Bool { !damage.isEmpty || markerFlipped }
     /// The view the last frame was drawn for, and whether it showed moving flow particles.
     var lastDrawn: DrawnView?
     var lastFrameAnimated = false
@@ -71,6 +78,9 @@ final class GPUScene {
     /// Connection geometry (tubes, arrows and flow segments), kept until a device or
     /// connection changes: camera moves and probes, most of the events, leave it as it is.
     var linkCache: SceneInstances.ConnectionGeometry?
+    /// The connection geometry the last frame drew, kept when a change invalidated the
+    /// cache so the next frame can bound what moved (`linkDamage`).
+    var staleLinks: SceneInstances.ConnectionGeometry?
 
     /// What a drawn frame depended on besides the scene content.
     struct DrawnView: Equatable {
@@ -167,14 +177,15 @@ final class GPUScene {
     func reset() {
         devices.removeAll()
         linkCache = nil
+        staleLinks = nil
         staticLayer = nil
-        contentChanged = true
+        damage.addEverything()
     }
 
     /// Brings the instance entries up to `state`, touching only what `changes` name.
     func apply(_ changes: [RenderChange], state: SceneState, viewer: UUID?) {
         // The marker's colour follows the counter's parity.
-        if (state.probeMarker & 1) != (self.state.probeMarker & 1) { contentChanged = true }
+        if (state.probeMarker & 1) != (self.state.probeMarker & 1) { markerFlipped = true }
         self.state = state
         var highlightsChanged = viewer != self.viewer
         self.viewer = viewer
@@ -184,12 +195,11 @@ final class GPUScene {
             case .deviceAdded(let id), .deviceChanged(let id), .deviceRemoved(let id):
                 touched.append(id)
                 // A device's kind and placement put its connections' ports.
-                linkCache = nil
+                invalidateLinks()
             case .highlights:
                 highlightsChanged = true
             case .connectionAdded, .connectionChanged, .connectionRemoved:
-                linkCache = nil
-                contentChanged = true
+                invalidateLinks()
             case .camera, .probe:
                 // A camera reaches the frame through `draw`; the probe is checked above.
                 break
@@ -207,10 +217,23 @@ final class GPUScene {
         if let device = state.devices[id] {
             let highlight = highlights[id] ?? (id == hovered ? (SceneInstances.hoverHighlight, nil) : nil)
             let entry = DeviceEntry(model: device.model, data: SceneInstances.instance(device, highlight: highlight))
-            if devices.updateValue(entry, forKey: id) != entry { contentChanged = true }
-        } else if devices.removeValue(forKey: id) != nil {
-            contentChanged = true
+            let old = devices.updateValue(entry, forKey: id)
+            guard old != entry else { return }
+            for changed in [old, entry].compactMap({ $0 }) {
+                let sphere = bounds(of: changed)
+                damage.add(center: sphere.center, radius: sphere.radius)
+            }
+        } else if let old = devices.removeValue(forKey: id) {
+            let sphere = bounds(of: old)
+            damage.add(center: sphere.center, radius: sphere.radius)
         }
+    }
+
+    /// Drops the cached connection geometry, keeping what the last frame drew to compare.
+    private func invalidateLinks() {
+        if staleLinks == nil { staleLinks = linkCache }
+        linkCache = nil
+        damage.linksChanged = true
     }
 
     /// The latency probe marker: a square of `ProbeMarker.size` pixels in the frame's top-left

@@ -90,6 +90,12 @@ struct RenderBench {
             )
             medians["\(height)p/\(devices)"] = times.median
         }
+        let changes = try await changeTimes(devices: 100, width: 1280, height: 720)
+        Terminal.line(
+            "720p/100, one camera, animating: "
+                + changes.kinds.map { "\($0.name) \(Format.fixed($0.times.median, 1)) ms" }.joined(separator: ", ")
+                + " (medians, render + I420 readback; selections and moves redrew \(Format.fixed(changes.patchedShare * 100, 1))% of the frame)"
+        )
         let pick = pickTime()
         Terminal.line("pick among 1,000 devices: median \(Format.fixed(pick.median, 3)) ms, p99 \(Format.fixed(pick.at(99), 3)) ms")
         return "render: 720p/100 \(Format.fixed(medians["720p/100"]!, 1)) ms, 720p/1000 \(Format.fixed(medians["720p/1000"]!, 1)) ms, 1080p/100 \(Format.fixed(medians["1080p/100"]!, 1)) ms, pick \(Format.fixed(pick.median, 3)) ms"

@@ -1,0 +1,126 @@
+import Foundation
+import Logging
+import Renderer
+import SceneLedger
+import Testing
+
+/// A change whose pixels can be bounded patches the still layer (`SceneDamage`): only those
+/// pixels are drawn again, and the frame must be exactly the frame drawn whole.
+@Suite("Patching the still layer for bounded changes", .serialized)
+struct LayerPatchTests {
+    let viewer = UUID(uuidString: "00000000-0000-4000-8000-0000000000ee")!
+    /// Five devices in a row, 4 m apart, each joined to the next by a flowing connection.
+    let ids = (1...5).map { UUID(uuidString: "00000000-0000-4000-8000-00000000000\($0)")! }
+    let links = (1...4).map { UUID(uuidString: "00000000-0000-4000-8000-0000000001c\($0)")! }
+    /// Looking at the middle device from 20 m.
+    let camera = Camera(target: Vec3(8, 0.5, 0), distance: 20, azimuth: 20, elevation: 35, fov: 50)
+    let width = 480
+    let height = 270
+
+    func plant() -> RenderProjection {
+        var p = RenderProjection(state: SceneState(sceneID: UUID()))
+        let kinds: [DeviceKind] = [.conveyor, .agv, .robotArm, .storage, .workCenter]
+        var events: [SceneEvent] = [.participantJoined(participant: viewer, actor: UUID(), role: .driver)]
+        for (i, id) in ids.enumerated() {
+            events.append(
+                .deviceAdded(Device(id: id, kind: kinds[i], name: "d\(i)", model: .defaultModel(for: kinds[i]), position: Vec3(Double(i) * 4, 0, 0))))
+        }
+        for (i, link) in links.enumerated() {
+            events.append(.connectionCreated(Connection(id: link, source: ids[i], target: ids[i + 1], kind: .material)))
+        }
+        for (i, e) in events.enumerated() { p.apply(e, version: Int64(i + 1), recordedAtMicros: Int64(i + 1) * 1_000) }
+        return p
+    }
+
+    /// The frame a fresh context draws whole for `state` at `time`.
+    func whole(_ state: SceneState, at time: Int64) async throws -> Frame {
+        let context = try await GLContext.make(width: width, height: height, samples: 0, logger: Logger(label: "test.patch"))
+        try await context.renderScene(state, camera: camera, viewer: viewer, sceneTimeMicros: time)
+        let frame = try await context.readFrameRGBA()
+        await context.close()
+        return frame
+    }
+
+    /// Pixels (RGBA) that differ between two frames of one size.
+    static func differingPixels(_ a: Frame, _ b: Frame) -> Int {
+        precondition(a.bytes.count == b.bytes.count)
+        return stride(from: 0, to: a.bytes.count, by: 4).count { a.bytes[$0..<$0 + 4] != b.bytes[$0..<$0 + 4] }
+    }
+
+    /// Edits that touch one device or connection, by name.
+    func edit(_ name: String) -> SceneEvent {
+        switch name {
+        case "select": .selectionChanged(participant: viewer, device: ids[2])
+        case "move": .deviceMoved(id: ids[2], position: Vec3(8, 0, 1.5))
+        case "remove a connection": .connectionRemoved(id: links[1])
+        // The camera looks at the middle device: the pointer in the frame's centre hovers it.
+        default: .pointerMoved(participant: viewer, pointer: Pointer(x: 0.5, y: 0.5))
+        }
+    }
+
+    @Test("an edit redraws only its pixels, and the frame matches one drawn whole", arguments: ["select", "move", "remove a connection", "hover"])
+    func patchMatchesWhole(_ name: String) async throws {
+        let context = try await GLContext.make(width: width, height: height, samples: 0, logger: Logger(label: "test.patch"))
+        var p = plant()
+        var time: Int64 = 0
+        func frame() async throws -> RenderStats {
+            time += 33_000
+            return try await context.renderScene(p.state, changes: p.takeChanges(), camera: camera, viewer: viewer, sceneTimeMicros: time)
+        }
+        _ = try await frame()
+        _ = try await frame()
+        #expect(try await frame().fromStaticLayer, "the scene animates: the third frame reuses the layer")
+        let before = try await context.readFrameRGBA()
+
+        p.apply(edit(name), version: p.version + 1, recordedAtMicros: 100_000)
+        let patched = try await frame()
+        #expect(patched.fromStaticLayer)
+        #expect(patched.patchedPixels > 0, "the edit's pixels were drawn again")
+        #expect(patched.patchedPixels < width * height / 4, "and only a part of the frame: \(patched.patchedPixels) pixels")
+        let after = try await context.readFrameRGBA()
+        let expected = try await whole(p.state, at: time)
+        #expect(Self.differingPixels(after, expected) == 0, "a patched frame looks exactly like one drawn whole")
+        #expect(after.bytes != before.bytes)
+
+        let next = try await frame()
+        #expect(next.fromStaticLayer && next.patchedPixels == 0, "the patched layer serves the frames after it")
+        let later = try await context.readFrameRGBA()
+        #expect(Self.differingPixels(later, try await whole(p.state, at: time)) == 0)
+        await context.close()
+        #expect(await context.liveObjectCount == 0)
+    }
+
+    @Test("a probe leaves the layer as it is: only the marker and the particles change")
+    func probeKeepsLayer() async throws {
+        let context = try await GLContext.make(width: width, height: height, samples: 0, logger: Logger(label: "test.patch"))
+        var p = plant()
+        for time: Int64 in [33_000, 66_000, 99_000] {
+            try await context.renderScene(p.state, changes: p.takeChanges(), camera: camera, viewer: viewer, sceneTimeMicros: time)
+        }
+        p.apply(.latencyProbed(participant: viewer, probe: "p1"), version: p.version + 1, recordedAtMicros: 100_000)
+        let probed = try await context.renderScene(p.state, changes: p.takeChanges(), camera: camera, viewer: viewer, sceneTimeMicros: 132_000)
+        #expect(probed.fromStaticLayer && probed.patchedPixels == 0)
+        let frame = try await context.readFrameRGBA()
+        #expect(frame.bytes[0] == 255, "the marker turned white")
+        #expect(Self.differingPixels(frame, try await whole(p.state, at: 132_000)) == 0)
+        await context.close()
+    }
+
+    @Test("a change too large to patch is drawn whole, and still matches")
+    func largeChangeDrawsWhole() async throws {
+        let context = try await GLContext.make(width: width, height: height, samples: 0, logger: Logger(label: "test.patch"))
+        var p = plant()
+        var time: Int64 = 0
+        func frame() async throws -> RenderStats {
+            time += 33_000
+            return try await context.renderScene(p.state, changes: p.takeChanges(), camera: camera, viewer: viewer, sceneTimeMicros: time)
+        }
+        for _ in 0..<3 { _ = try await frame() }
+        // The far-left device jumps to the far right: its old and new bounds span the view.
+        p.apply(.deviceMoved(id: ids[0], position: Vec3(20, 0, 0)), version: p.version + 1, recordedAtMicros: 100_000)
+        let moved = try await frame()
+        #expect(!moved.fromStaticLayer && moved.patchedPixels == 0)
+        #expect(Self.differingPixels(try await context.readFrameRGBA(), try await whole(p.state, at: time)) == 0)
+        await context.close()
+    }
+}
