@@ -88,30 +88,28 @@ extension GPUScene {
 
     /// Draws `particles` over what the target holds; `still` is what lies under them.
     private func drawParticles(
-        _ particles: [InstanceData], _ vp: ViewProjection, over still: RenderStats, drawCalls: Int, fromLayer: Bool = true
+        _ particles: [Particle], _ vp: ViewProjection, over still: RenderStats, drawCalls: Int, fromLayer: Bool = true
     ) throws(RendererError) -> RenderStats {
         var stats = still
         stats.visibleParticles = particles.count
-        stats.drawnTriangles += particle.triangleCount * particles.count
+        stats.drawnTriangles += ParticleBatch.triangleCount * particles.count
         stats.drawCalls = drawCalls + (particles.isEmpty ? 0 : 1)
         stats.fromStaticLayer = fromLayer
         if !particles.isEmpty {
-            var floats: [Float] = []
-            floats.reserveCapacity(particles.count * 21)
-            for instance in particles { instance.append(to: &floats) }
-            useMeshProgram(vp, instances: floats)
-            particle.draw(instances: instanceBuffer, offset: 0, count: particles.count)
+            useMeshProgram(vp)
+            particleBatch.draw(particles, radius: SceneStyle.particleRadius, vp)
         }
         try RendererError.checkGL("flow particles")
         return stats
     }
 
-    /// Binds the lit-mesh program for `vp` and uploads `floats` (instance data) into the
-    /// instance buffer.
-    private func useMeshProgram(_ vp: ViewProjection, instances floats: [Float]) {
+    /// Binds the lit-mesh program for `vp` and uploads `floats` (instance data), if any, into
+    /// the instance buffer.
+    private func useMeshProgram(_ vp: ViewProjection, instances floats: [Float]? = nil) {
         var matrix = vp.viewProjection.m
         glUseProgram(meshProgram.name)
         glUniformMatrix4fv(meshProgram.uniform("uViewProjection"), 1, GLboolean(GL_FALSE), &matrix)
+        guard let floats else { return }
         glBindBuffer(GLenum(GL_ARRAY_BUFFER), instanceBuffer)
         glBufferData(GLenum(GL_ARRAY_BUFFER), floats.count * 4, floats, GLenum(GL_STREAM_DRAW))
     }

@@ -6,7 +6,7 @@ struct LinkInstances {
     var tubes: [InstanceData] = []
     var ribbons: [InstanceData] = []
     var arrows: [InstanceData] = []
-    var particles: [InstanceData] = []
+    var particles: [Particle] = []
     var triangles = 0
 }
 
@@ -69,7 +69,7 @@ extension GPUScene {
             if let size = pixels(a, b, radius: SceneStyle.arrowRadius), size >= Self.smallPixels { links.arrows.append(arrow) }
         }
         // Particles: whole flows out of view or too far to show them are skipped before any
-        // particle is placed; matrices are made only for the particles that are drawn.
+        // particle is placed.
         var particles: [(SIMD3<Float>, SIMD4<Float>, Float)] = []
         for flow in geometry.flows {
             guard let size = pixels(flow.from, flow.to, radius: SceneStyle.particleRadius), size >= Self.smallPixels else { continue }
@@ -80,16 +80,13 @@ extension GPUScene {
         }
         let fixed = tube.triangleCount * links.tubes.count + ribbon.triangleCount * links.ribbons.count
             + cone.triangleCount * links.arrows.count
-        let room = max(0, budget - fixed) / max(particle.triangleCount, 1)
+        let room = max(0, budget - fixed) / ParticleBatch.triangleCount
         if particles.count > room {
             particles.sort { $0.2 < $1.2 }
             particles.removeLast(particles.count - room)
         }
-        let r = SceneStyle.particleRadius
-        links.particles = particles.map { p, color, _ in
-            InstanceData(model: Matrix4.translation(p) * Matrix4.scale(SIMD3(r, r, r)), color: color, highlight: 0)
-        }
-        links.triangles = fixed + particle.triangleCount * links.particles.count
+        links.particles = particles.map { Particle(center: $0.0, color: $0.1) }
+        links.triangles = fixed + ParticleBatch.triangleCount * links.particles.count
         return links
     }
 

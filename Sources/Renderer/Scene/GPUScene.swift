@@ -50,11 +50,11 @@ final class GPUScene {
     private let modelSource: @Sendable (ModelRef) -> Mesh?
     var models: [ModelRef: Model] = [:]
     /// Connection geometry: a tube (and a ribbon for thin tubes far away), the direction
-    /// cone and the flow particle.
+    /// cone, and the flow particles' batch.
     let tube: GPUMesh
     let ribbon: GPUMesh
     let cone: GPUMesh
-    let particle: GPUMesh
+    let particleBatch: ParticleBatch
     var instanceBuffer: GLuint = 0
     private(set) var devices: [UUID: DeviceEntry] = [:]
     /// The state the entries were last synchronized with.
@@ -112,16 +112,7 @@ final class GPUScene {
             counter: counter
         )
         cone = mesh { $0.frustum(from: SIMD3(0, 0, 0), to: SIMD3(0, 1, 0), r0: 1, r1: 0, segments: 8) }
-        // Particles are many and small: an octahedron (8 triangles) with round normals.
-        let octahedron: [Float] = [1, 0, 0, -1, 0, 0, 0, 1, 0, 0, -1, 0, 0, 0, 1, 0, 0, -1]
-        particle = GPUMesh(
-            Mesh(
-                positions: octahedron, normals: octahedron,
-                indices: [0, 2, 4, 4, 2, 1, 1, 2, 5, 5, 2, 0, 4, 3, 0, 1, 3, 4, 5, 3, 1, 0, 3, 5],
-                bounds: Mesh.Bounds(min: SIMD3(-1, -1, -1), max: SIMD3(1, 1, 1))
-            ),
-            counter: counter
-        )
+        particleBatch = ParticleBatch(counter: counter)
         glGenBuffers(1, &instanceBuffer)
         counter.created(.buffer)
         state = SceneState(sceneID: UUID())
