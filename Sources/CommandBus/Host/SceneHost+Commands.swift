@@ -140,12 +140,15 @@ extension SceneHost {
         for (id, s) in sessions where recipients(id) { s.sink.send(update) }
         let request = AppendRequest(
             lease: lease, sessionID: session, actorID: actor, commandID: commandID, clientTimeMillis: clientTimeMillis,
-            expectedVersion: expected, events: events.map(NewEvent.init)
+            expectedVersion: expected, events: events.map(NewEvent.init), recordedAtMicros: recordedAt
         )
         let sink = commitSink
         writer.enqueue(request) { result in
             sink.yield(Commit(sender: sender, commandID: commandID, events: events, result: result))
         }
+        // Watchers drawing ahead (the streamer's views) start on the events while the ledger
+        // commits them; the ledger records them at the same time as the live state has.
+        publish(.accepted(events, firstVersion: expected + 1, recordedAtMicros: recordedAt))
     }
 
     /// Display names of the connected participants, for messages to clients.

@@ -3,19 +3,28 @@ package import SceneLedger
 
 /// A change to a host's committed state, for consumers that keep their own projection of
 /// it (the streamer's views). Events arrive once the ledger has committed them, so what a
-/// view draws is always a projection of the ledger, never of a command still in flight.
+/// view shows is always a projection of the ledger, never of a command still in flight.
+///
+/// A watcher may ask to hear of events as soon as the host accepts them (`.accepted`), to
+/// draw ahead while the ledger commits. It must show nothing drawn from them until the
+/// same events arrive as `.events`: a commit that fails is followed by a rebuild (`.state`)
+/// instead.
 package enum CommittedChange: Sendable {
     /// The whole state: first on every watch, and after a rebuild from the ledger.
     case state(SceneState)
-    /// Events just applied, numbered from `firstVersion`, all at `recordedAtMicros`.
+    /// Events just committed, numbered from `firstVersion`, all at `recordedAtMicros`.
     case events([SceneEvent], firstVersion: Int64, recordedAtMicros: Int64)
+    /// Events accepted and on their way to the ledger, not committed yet; the ledger will
+    /// record them with these versions and this time if it commits them.
+    case accepted([SceneEvent], firstVersion: Int64, recordedAtMicros: Int64)
 }
 
 extension SceneHost {
     /// The committed state now, then every committed change to it, until the host stops or
-    /// the stream is dropped. Never blocks the host: a slow consumer's changes queue up in
-    /// the stream.
-    package func watchCommitted() -> AsyncStream<CommittedChange> {
+    /// the stream is dropped; with `ahead`, each command's events also as they are accepted
+    /// (`.accepted`), before their commit. Never blocks the host: a slow consumer's changes
+    /// queue up in the stream.
+    package func watchCommitted(ahead: Bool = false) -> AsyncStream<CommittedChange> {
         let (stream, continuation) = AsyncStream.makeStream(of: CommittedChange.self)
         guard !stopped else {
             continuation.finish()
@@ -24,6 +33,7 @@ extension SceneHost {
         let id = UUID()
         continuation.yield(.state(committed.state))
         watchers[id] = continuation
+        if ahead { watchersAhead.insert(id) }
         continuation.onTermination = { _ in
             Task { await self.unwatch(id) }
         }
@@ -32,9 +42,14 @@ extension SceneHost {
 
     private func unwatch(_ id: UUID) {
         watchers.removeValue(forKey: id)
+        watchersAhead.remove(id)
     }
 
     func publish(_ change: CommittedChange) {
+        if case .accepted = change {
+            for id in watchersAhead { watchers[id]?.yield(change) }
+            return
+        }
         for watcher in watchers.values { watcher.yield(change) }
     }
 }

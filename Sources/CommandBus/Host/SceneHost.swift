@@ -48,6 +48,8 @@ package actor SceneHost: Service {
     private var stopping: Task<Void, Never>?
     /// Streams of the live state's changes (the streamer's views), by watcher id.
     var watchers: [UUID: AsyncStream<CommittedChange>.Continuation] = [:]
+    /// Watchers that also hear of events accepted but not yet committed (`.accepted`).
+    var watchersAhead: Set<UUID> = []
     let commits: AsyncStream<Commit>
     let commitSink: AsyncStream<Commit>.Continuation
 
@@ -165,6 +167,7 @@ package actor SceneHost: Service {
         sessions.removeAll()
         for watcher in watchers.values { watcher.finish() }
         watchers.removeAll()
+        watchersAhead.removeAll()
         commitSink.finish()
         let (store, lease) = (self.store, self.lease)
         let release = Task { if let lease { await store.releaseLease(lease) } }

@@ -41,10 +41,15 @@ public struct AppendRequest: Sendable {
     /// When set, the append fails with `conflict` unless the scene's head is this version.
     public var expectedVersion: Int64?
     public var events: [NewEvent]
+    /// When the command was accepted (microseconds since the Unix epoch), for a writer that
+    /// told others of the events before the ledger committed them: the events are recorded
+    /// at this time, or at the scene's last recorded time if that is later, so what was told
+    /// matches what is committed. Nil: when the ledger writes them.
+    public var recordedAtMicros: Int64?
 
     public init(
         lease: SceneLease, sessionID: UUID, actorID: UUID, commandID: UUID, clientTimeMillis: Int64,
-        expectedVersion: Int64? = nil, events: [NewEvent]
+        expectedVersion: Int64? = nil, events: [NewEvent], recordedAtMicros: Int64? = nil
     ) {
         self.lease = lease
         self.sessionID = sessionID
@@ -53,6 +58,7 @@ public struct AppendRequest: Sendable {
         self.clientTimeMillis = clientTimeMillis
         self.expectedVersion = expectedVersion
         self.events = events
+        self.recordedAtMicros = recordedAtMicros
     }
 
     public var sceneID: UUID { lease.sceneID }

@@ -154,7 +154,7 @@ actor LedgerBatchWriter {
                 )
                 continue
             }
-            let recordedAt = max(now, head.recordedAtMicros)
+            let recordedAt = max(request.recordedAtMicros ?? now, head.recordedAtMicros)
             plan.append((index, head.version + 1, recordedAt))
             working[scene]!.version += Int64(request.events.count)
             working[scene]!.recordedAtMicros = recordedAt

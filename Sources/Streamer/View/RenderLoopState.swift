@@ -4,7 +4,8 @@ import Renderer
 import SceneLedger
 
 /// What a view's render loop carries from one frame to the next: its projection of the
-/// live state, the camera it follows, and whether the next frame must be drawn.
+/// live state, the camera it follows, whether the next frame must be drawn, and the frame
+/// drawn ahead of a commit, held until the commit arrives (`CommitGate`).
 struct RenderLoopState {
     var projection: RenderProjection?
     /// The GPU scene must be rebuilt from the whole state (first frame, after a rebuild).
@@ -17,7 +18,11 @@ struct RenderLoopState {
     var lastFrameTime: UInt64?
     /// When the last frame drawn because the view changed was started.
     var lastChangeFrameTime: UInt64?
+    /// The last frame sent: the keep-alive frame while nothing changes.
     var lastFrame: Frame?
+    var gate = CommitGate()
+    /// A frame drawn from events not committed yet, and the version it shows.
+    private(set) var held: (frame: Frame, version: Int64)?
 
     /// Folds the live changes in.
     mutating func take(_ changes: [CommittedChange], owner: UUID) {
@@ -27,13 +32,25 @@ struct RenderLoopState {
             case .state(let state):
                 projection = RenderProjection(state: state)
                 reset = true
+                gate.reset(to: state.version)
+                held = nil
+            case .accepted(let events, let first, let at):
+                let batch = CommitGate.Batch(firstVersion: first, count: events.count, recordedAtMicros: at)
+                guard let version = projection?.version, gate.accept(batch, projectionVersion: version) else { continue }
+                fold(events, first: first, at: at)
             case .events(let events, let first, let at):
-                for (i, event) in events.enumerated() {
-                    projection?.apply(event, version: first + Int64(i), recordedAtMicros: at)
-                }
+                let batch = CommitGate.Batch(firstVersion: first, count: events.count, recordedAtMicros: at)
+                guard let version = projection?.version, gate.commit(batch, projectionVersion: version) else { continue }
+                fold(events, first: first, at: at)
             }
         }
         if let owned = projection?.state.participants[owner]?.camera { camera = owned }
+    }
+
+    private mutating func fold(_ events: [SceneEvent], first: Int64, at: Int64) {
+        for (i, event) in events.enumerated() {
+            projection?.apply(event, version: first + Int64(i), recordedAtMicros: at)
+        }
     }
 
     /// Gives new changes to the GPU scene and asks it whether the view changed.
@@ -50,8 +67,10 @@ struct RenderLoopState {
     }
 
     /// Renders and reads back one frame at the scene time the source gives (live: the wall
-    /// clock, so flows animate between events; replay: the playhead).
-    mutating func draw(_ gl: GLContext, owner: UUID, source: some ViewSource) async throws(RendererError) -> Frame {
+    /// clock, so flows animate between events; replay: the playhead). Returns the frame to
+    /// send, or nil when it shows events not committed yet: it is then held, replacing any
+    /// frame held before, until `releaseHeld` finds their commit.
+    mutating func draw(_ gl: GLContext, owner: UUID, source: some ViewSource) async throws(RendererError) -> Frame? {
         guard var current = projection else { throw RendererError(.closed, "no scene state yet") }
         let time = source.frameSceneTimeMicros(stateMicros: current.state.sceneTimeMicros)
         if reset {
@@ -63,8 +82,21 @@ struct RenderLoopState {
         }
         projection = current
         let frame = try await gl.readFrameI420()
-        lastFrame = frame
         needsDraw = false
+        guard gate.mayRelease(frameVersion: current.version) else {
+            held = (frame, current.version)
+            return nil
+        }
+        held = nil
+        lastFrame = frame
         return frame
+    }
+
+    /// The held frame, once the ledger has committed everything it shows.
+    mutating func releaseHeld() -> Frame? {
+        guard let held, gate.mayRelease(frameVersion: held.version) else { return nil }
+        self.held = nil
+        lastFrame = held.frame
+        return held.frame
     }
 }

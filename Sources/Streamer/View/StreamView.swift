@@ -74,6 +74,7 @@ package final class StreamView: Sendable {
                 logger.error("updating the view's scene failed; no more video", metadata: ["error": "\(error)"])
                 break
             }
+            if let frame = loop.releaseHeld() { pipeline.push(frame) }
             let animating = await gl.sceneAnimates
             let clock = pipeline.clock
             let now = clock.now()
@@ -92,8 +93,7 @@ package final class StreamView: Sendable {
             }
             if loop.needsDraw { loop.lastChangeFrameTime = now }
             do {
-                let frame = try await loop.draw(gl, owner: cameraOwner, source: source)
-                pipeline.push(frame)
+                if let frame = try await loop.draw(gl, owner: cameraOwner, source: source) { pipeline.push(frame) }
             } catch {
                 logger.error("rendering the view failed; no more video", metadata: ["error": "\(error)"])
                 break

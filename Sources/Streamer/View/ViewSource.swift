@@ -14,7 +14,8 @@ package protocol ViewSource: Sendable {
 }
 
 extension SceneHost: ViewSource {
-    package func viewChanges() async -> AsyncStream<CommittedChange> { watchCommitted() }
+    /// Live views draw ahead of the ledger and send only what it committed (`CommitGate`).
+    package func viewChanges() async -> AsyncStream<CommittedChange> { watchCommitted(ahead: true) }
 
     /// Live: the wall clock, so flows animate between events.
     package nonisolated func frameSceneTimeMicros(stateMicros: Int64) -> Int64 {
