@@ -1,3 +1,7 @@
+import CommandBus
+import Foundation
+import Renderer
+import SceneLedger
 import Testing
 @testable import Streamer
 
@@ -71,5 +75,24 @@ struct CommitGateTests {
         // The host rebuilds from the ledger (which holds a foreign event as 21) and sends it.
         gate.reset(to: 21)
         #expect(gate.ahead.isEmpty && gate.mayRelease(frameVersion: 21))
+    }
+
+    @Test("a view folds accepted events in at once; their commit asks for no second frame")
+    func renderLoopFolding() {
+        var loop = RenderLoopState()
+        let owner = UUID()
+        let state = SceneState(sceneID: UUID())
+        loop.take([.state(state)], owner: owner)
+        #expect(loop.hasNewChanges)
+        loop.hasNewChanges = false
+        let probe = SceneEvent.latencyProbed(participant: owner, probe: "p1")
+        loop.take([.accepted([probe], firstVersion: state.version + 1, recordedAtMicros: 5_000)], owner: owner)
+        #expect(loop.hasNewChanges && loop.projection?.version == state.version + 1, "drawn ahead")
+        #expect(!loop.gate.mayRelease(frameVersion: state.version + 1))
+        loop.hasNewChanges = false
+        loop.take([.events([probe], firstVersion: state.version + 1, recordedAtMicros: 5_000)], owner: owner)
+        #expect(!loop.hasNewChanges, "nothing new to draw: the frame drawn ahead is released")
+        #expect(loop.gate.mayRelease(frameVersion: state.version + 1))
+        #expect(loop.projection?.version == state.version + 1, "applied once")
     }
 }

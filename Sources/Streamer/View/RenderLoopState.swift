@@ -24,14 +24,15 @@ struct RenderLoopState {
     /// A frame drawn from events not committed yet, and the version it shows.
     private(set) var held: (frame: Frame, version: Int64)?
 
-    /// Folds the live changes in.
+    /// Folds the live changes in. A commit of events already drawn ahead changes nothing
+    /// to draw: it only lets their frame go (`releaseHeld`).
     mutating func take(_ changes: [CommittedChange], owner: UUID) {
         for change in changes {
-            hasNewChanges = true
             switch change {
             case .state(let state):
                 projection = RenderProjection(state: state)
                 reset = true
+                hasNewChanges = true
                 gate.reset(to: state.version)
                 held = nil
             case .accepted(let events, let first, let at):
@@ -48,6 +49,7 @@ struct RenderLoopState {
     }
 
     private mutating func fold(_ events: [SceneEvent], first: Int64, at: Int64) {
+        hasNewChanges = true
         for (i, event) in events.enumerated() {
             projection?.apply(event, version: first + Int64(i), recordedAtMicros: at)
         }
