@@ -13,25 +13,28 @@ struct RGBAToI420Tests {
          128 + (112.0 * r - 93.786 * g - 18.214 * b) / 255)
     }
 
-    /// Sizes cover the SIMD loops (16 pixels, 8 blocks), the scalar tails and both together.
-    @Test("every byte is within one step of BT.601, rows flipped, planes in order; the SIMD and scalar loops agree to the byte",
-          arguments: [(2, 2), (6, 4), (64, 36), (38, 4), (40, 6), (1280, 2)])
+    /// Sizes cover the SIMD loops (16 pixels, 8 blocks), the scalar tails and both together,
+    /// and images tall enough to be split between two threads (64 row pairs or more).
+    @Test("every byte is within one step of BT.601, rows flipped, planes in order; the SIMD and scalar loops, and one thread or two, agree to the byte",
+          arguments: [(2, 2), (6, 4), (64, 36), (38, 4), (40, 6), (1280, 2), (320, 180), (322, 130)])
     func matchesReference(size: (Int, Int)) {
         let (w, h) = size
         var random = SplitMix64(seed: UInt64(w * 1000 + h))
         // GL's order: row 0 is the image's bottom row.
         let rgba = (0..<(w * h * 4)).map { i in i % 4 == 3 ? UInt8(255) : UInt8(truncatingIfNeeded: random.next()) }
-        func convert(vectorized: Bool) -> [UInt8] {
+        func convert(vectorized: Bool, parallel: Bool = true) -> [UInt8] {
             var out = [UInt8](repeating: 0, count: w * h * 3 / 2)
             rgba.withUnsafeBytes { source in
                 out.withUnsafeMutableBytes {
-                    RGBAToI420.convert(bottomUp: source.baseAddress!, width: w, height: h, into: $0.baseAddress!, vectorized: vectorized)
+                    RGBAToI420.convert(
+                        bottomUp: source.baseAddress!, width: w, height: h, into: $0.baseAddress!, vectorized: vectorized, parallel: parallel)
                 }
             }
             return out
         }
         let out = convert(vectorized: true)
         #expect(out == convert(vectorized: false))
+        #expect(out == convert(vectorized: true, parallel: false))
         func pixel(_ x: Int, _ y: Int) -> (Double, Double, Double) {
             let i = ((h - 1 - y) * w + x) * 4
             return (Double(rgba[i]), Double(rgba[i + 1]), Double(rgba[i + 2]))
