@@ -58,69 +58,74 @@ struct LayerPatchTests {
         }
     }
 
+    /// One view of the plant, drawn frame after frame 33 ms of scene time apart.
+    final class View {
+        let context: GLContext
+        let tests: LayerPatchTests
+        var plant: RenderProjection
+        var time: Int64 = 0
+
+        init(_ tests: LayerPatchTests) async throws {
+            self.tests = tests
+            context = try await GLContext.make(width: tests.width, height: tests.height, samples: 0, logger: Logger(label: "test.patch"))
+            plant = tests.plant()
+        }
+
+        /// Applies `event`, if any, then draws the next frame.
+        func frame(after event: SceneEvent? = nil) async throws -> RenderStats {
+            if let event { plant.apply(event, version: plant.version + 1, recordedAtMicros: 100_000 + time) }
+            time += 33_000
+            return try await context.renderScene(
+                plant.state, changes: plant.takeChanges(), camera: tests.camera, viewer: tests.viewer, sceneTimeMicros: time)
+        }
+
+        /// Pixels of the last frame that differ from the same frame drawn whole.
+        func differenceFromWhole() async throws -> Int {
+            LayerPatchTests.differingPixels(try await context.readFrameRGBA(), try await tests.whole(plant.state, at: time))
+        }
+    }
+
     @Test("an edit redraws only its pixels, and the frame matches one drawn whole", arguments: ["select", "move", "remove a connection", "hover"])
     func patchMatchesWhole(_ name: String) async throws {
-        let context = try await GLContext.make(width: width, height: height, samples: 0, logger: Logger(label: "test.patch"))
-        var p = plant()
-        var time: Int64 = 0
-        func frame() async throws -> RenderStats {
-            time += 33_000
-            return try await context.renderScene(p.state, changes: p.takeChanges(), camera: camera, viewer: viewer, sceneTimeMicros: time)
-        }
-        _ = try await frame()
-        _ = try await frame()
-        #expect(try await frame().fromStaticLayer, "the scene animates: the third frame reuses the layer")
-        let before = try await context.readFrameRGBA()
+        let view = try await View(self)
+        _ = try await view.frame()
+        _ = try await view.frame()
+        #expect(try await view.frame().fromStaticLayer, "the scene animates: the third frame reuses the layer")
+        let before = try await view.context.readFrameRGBA()
 
-        p.apply(edit(name), version: p.version + 1, recordedAtMicros: 100_000)
-        let patched = try await frame()
+        let patched = try await view.frame(after: edit(name))
         #expect(patched.fromStaticLayer)
         #expect(patched.patchedPixels > 0, "the edit's pixels were drawn again")
         #expect(patched.patchedPixels < width * height / 4, "and only a part of the frame: \(patched.patchedPixels) pixels")
-        let after = try await context.readFrameRGBA()
-        let expected = try await whole(p.state, at: time)
-        #expect(Self.differingPixels(after, expected) == 0, "a patched frame looks exactly like one drawn whole")
-        #expect(after.bytes != before.bytes)
+        #expect(try await view.differenceFromWhole() == 0, "a patched frame looks exactly like one drawn whole")
+        #expect(try await view.context.readFrameRGBA().bytes != before.bytes)
 
-        let next = try await frame()
+        let next = try await view.frame()
         #expect(next.fromStaticLayer && next.patchedPixels == 0, "the patched layer serves the frames after it")
-        let later = try await context.readFrameRGBA()
-        #expect(Self.differingPixels(later, try await whole(p.state, at: time)) == 0)
-        await context.close()
-        #expect(await context.liveObjectCount == 0)
+        #expect(try await view.differenceFromWhole() == 0)
+        await view.context.close()
+        #expect(await view.context.liveObjectCount == 0)
     }
 
     @Test("a probe leaves the layer as it is: only the marker and the particles change")
     func probeKeepsLayer() async throws {
-        let context = try await GLContext.make(width: width, height: height, samples: 0, logger: Logger(label: "test.patch"))
-        var p = plant()
-        for time: Int64 in [33_000, 66_000, 99_000] {
-            try await context.renderScene(p.state, changes: p.takeChanges(), camera: camera, viewer: viewer, sceneTimeMicros: time)
-        }
-        p.apply(.latencyProbed(participant: viewer, probe: "p1"), version: p.version + 1, recordedAtMicros: 100_000)
-        let probed = try await context.renderScene(p.state, changes: p.takeChanges(), camera: camera, viewer: viewer, sceneTimeMicros: 132_000)
+        let view = try await View(self)
+        for _ in 0..<3 { _ = try await view.frame() }
+        let probed = try await view.frame(after: .latencyProbed(participant: viewer, probe: "p1"))
         #expect(probed.fromStaticLayer && probed.patchedPixels == 0)
-        let frame = try await context.readFrameRGBA()
-        #expect(frame.bytes[0] == 255, "the marker turned white")
-        #expect(Self.differingPixels(frame, try await whole(p.state, at: 132_000)) == 0)
-        await context.close()
+        #expect(try await view.context.readFrameRGBA().bytes[0] == 255, "the marker turned white")
+        #expect(try await view.differenceFromWhole() == 0)
+        await view.context.close()
     }
 
     @Test("a change too large to patch is drawn whole, and still matches")
     func largeChangeDrawsWhole() async throws {
-        let context = try await GLContext.make(width: width, height: height, samples: 0, logger: Logger(label: "test.patch"))
-        var p = plant()
-        var time: Int64 = 0
-        func frame() async throws -> RenderStats {
-            time += 33_000
-            return try await context.renderScene(p.state, changes: p.takeChanges(), camera: camera, viewer: viewer, sceneTimeMicros: time)
-        }
-        for _ in 0..<3 { _ = try await frame() }
+        let view = try await View(self)
+        for _ in 0..<3 { _ = try await view.frame() }
         // The far-left device jumps to the far right: its old and new bounds span the view.
-        p.apply(.deviceMoved(id: ids[0], position: Vec3(20, 0, 0)), version: p.version + 1, recordedAtMicros: 100_000)
-        let moved = try await frame()
+        let moved = try await view.frame(after: .deviceMoved(id: ids[0], position: Vec3(20, 0, 0)))
         #expect(!moved.fromStaticLayer && moved.patchedPixels == 0)
-        #expect(Self.differingPixels(try await context.readFrameRGBA(), try await whole(p.state, at: time)) == 0)
-        await context.close()
+        #expect(try await view.differenceFromWhole() == 0)
+        await view.context.close()
     }
 }

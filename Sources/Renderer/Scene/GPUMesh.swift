@@ -7,14 +7,10 @@ final class GPUMesh {
     let triangleCount: Int
     /// `GL_TRIANGLES`, or `GL_LINES` for a mesh whose indices pair up into lines.
     private let primitive: GLenum
-    private var vertexArray: GLuint = 0
-    private var vertexBuffer: GLuint = 0
-    private var indexBuffer: GLuint = 0
+    private let arrays: GLVertexArray
     private let indexCount: GLsizei
-    private let counter: GLObjectCounter
 
     init(_ mesh: Mesh, lines: Bool = false, counter: GLObjectCounter) {
-        self.counter = counter
         primitive = GLenum(lines ? GL_LINES : GL_TRIANGLES)
         triangleCount = lines ? 0 : mesh.triangleCount
         indexCount = GLsizei(mesh.indices.count)
@@ -25,33 +21,18 @@ final class GPUMesh {
                 interleaved[v * 6 + 3 + k] = mesh.normals[v * 3 + k]
             }
         }
-        glGenVertexArrays(1, &vertexArray)
-        counter.created(.vertexArray)
-        glBindVertexArray(vertexArray)
-        glGenBuffers(1, &vertexBuffer)
-        glGenBuffers(1, &indexBuffer)
-        counter.created(.buffer, 2)
-        glBindBuffer(GLenum(GL_ARRAY_BUFFER), vertexBuffer)
+        arrays = GLVertexArray(counter: counter)
         glBufferData(GLenum(GL_ARRAY_BUFFER), interleaved.count * 4, interleaved, GLenum(GL_STATIC_DRAW))
         glEnableVertexAttribArray(0)
         glVertexAttribPointer(0, 3, GLenum(GL_FLOAT), GLboolean(GL_FALSE), 24, nil)
         glEnableVertexAttribArray(1)
         glVertexAttribPointer(1, 3, GLenum(GL_FLOAT), GLboolean(GL_FALSE), 24, UnsafeRawPointer(bitPattern: 12))
-        glBindBuffer(GLenum(GL_ELEMENT_ARRAY_BUFFER), indexBuffer)
         glBufferData(GLenum(GL_ELEMENT_ARRAY_BUFFER), mesh.indices.count * 4, mesh.indices, GLenum(GL_STATIC_DRAW))
         for location in GLuint(2)...7 {
             glEnableVertexAttribArray(location)
             glVertexAttribDivisor(location, 1)
         }
         glBindVertexArray(0)
-    }
-
-    deinit {
-        glDeleteVertexArrays(1, &vertexArray)
-        counter.deleted(.vertexArray)
-        var buffers = [vertexBuffer, indexBuffer]
-        glDeleteBuffers(2, &buffers)
-        counter.deleted(.buffer, 2)
     }
 
     /// Bytes per instance in the instance buffer: a mat4, a colour and a highlight.
@@ -61,7 +42,7 @@ final class GPUMesh {
     /// first `indexCount` indices (all by default).
     func draw(instances: GLuint, offset: Int, count: Int, indexCount: Int? = nil) {
         guard count > 0 else { return }
-        glBindVertexArray(vertexArray)
+        glBindVertexArray(arrays.vertexArray)
         glBindBuffer(GLenum(GL_ARRAY_BUFFER), instances)
         let stride = GLsizei(GPUMesh.instanceStride)
         for column in 0..<4 {

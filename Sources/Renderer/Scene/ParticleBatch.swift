@@ -17,7 +17,7 @@ struct Particle: Equatable {
 /// call covers them all, through the mesh program with its instance attributes held
 /// constant: an identity model matrix and no highlight.
 ///
-/// Not `Sendable`: owned by `GPUScene`, on the GL thread; `deinit` deletes its objects.
+/// Not `Sendable`: owned by `GPUScene`, on the GL thread; its `GLVertexArray` deletes its objects.
 final class ParticleBatch {
     /// A diamond's corners (right, up, left, down) and its two triangles.
     static let cornerCount = 4
@@ -29,22 +29,12 @@ final class ParticleBatch {
     /// Floats per vertex: position, normal, colour.
     private static let vertexFloats = 10
 
-    private var vertexArray: GLuint = 0
-    private var vertexBuffer: GLuint = 0
-    private var indexBuffer: GLuint = 0
+    private let arrays: GLVertexArray
     /// Particles the index buffer holds indices for.
     private var indexCapacity = 0
-    private let counter: GLObjectCounter
 
     init(counter: GLObjectCounter) {
-        self.counter = counter
-        glGenVertexArrays(1, &vertexArray)
-        counter.created(.vertexArray)
-        glGenBuffers(1, &vertexBuffer)
-        glGenBuffers(1, &indexBuffer)
-        counter.created(.buffer, 2)
-        glBindVertexArray(vertexArray)
-        glBindBuffer(GLenum(GL_ARRAY_BUFFER), vertexBuffer)
+        arrays = GLVertexArray(counter: counter)
         let stride = GLsizei(Self.vertexFloats * 4)
         glEnableVertexAttribArray(0)
         glVertexAttribPointer(0, 3, GLenum(GL_FLOAT), GLboolean(GL_FALSE), stride, nil)
@@ -54,17 +44,8 @@ final class ParticleBatch {
         // disabled arrays, read from the constant values `draw` sets.
         glEnableVertexAttribArray(6)
         glVertexAttribPointer(6, 4, GLenum(GL_FLOAT), GLboolean(GL_FALSE), stride, UnsafeRawPointer(bitPattern: 24))
-        glBindBuffer(GLenum(GL_ELEMENT_ARRAY_BUFFER), indexBuffer)
         glBindVertexArray(0)
         glBindBuffer(GLenum(GL_ARRAY_BUFFER), 0)
-    }
-
-    deinit {
-        glDeleteVertexArrays(1, &vertexArray)
-        counter.deleted(.vertexArray)
-        var buffers = [vertexBuffer, indexBuffer]
-        glDeleteBuffers(2, &buffers)
-        counter.deleted(.buffer, 2)
     }
 
     /// Draws `particles` as diamonds of `radius` facing the eye of `vp`, with the mesh
@@ -94,8 +75,8 @@ final class ParticleBatch {
             }
             initialized = i
         }
-        glBindVertexArray(vertexArray)
-        glBindBuffer(GLenum(GL_ARRAY_BUFFER), vertexBuffer)
+        glBindVertexArray(arrays.vertexArray)
+        glBindBuffer(GLenum(GL_ARRAY_BUFFER), arrays.vertexBuffer)
         glBufferData(GLenum(GL_ARRAY_BUFFER), vertices.count * 4, vertices, GLenum(GL_STREAM_DRAW))
         if particles.count > indexCapacity { growIndices(to: particles.count) }
         glVertexAttrib4f(2, 1, 0, 0, 0)
