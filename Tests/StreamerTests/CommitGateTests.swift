@@ -95,4 +95,17 @@ struct CommitGateTests {
         #expect(loop.gate.mayRelease(frameVersion: state.version + 1))
         #expect(loop.projection?.version == state.version + 1, "applied once")
     }
+
+    @Test("while a frame waits for a slow commit, the last committed frame is sent again at the keep-alive rate")
+    func keepAliveWhileHeld() {
+        var loop = RenderLoopState()
+        let frame = { (value: UInt8) in Frame(width: 2, height: 2, format: .i420, bytes: [UInt8](repeating: value, count: 6), sceneTimeMicros: 0) }
+        #expect(loop.keepAliveWhileHeld(now: 10_000_000_000, interval: 500_000_000) == nil, "nothing held")
+        loop.lastFrame = frame(1)
+        loop.lastSentTime = 1_000_000_000
+        loop.hold(frame(2), version: 7)
+        #expect(loop.keepAliveWhileHeld(now: 1_400_000_000, interval: 500_000_000) == nil, "sent 0.4 s ago")
+        #expect(loop.keepAliveWhileHeld(now: 1_500_000_000, interval: 500_000_000)?.bytes == frame(1).bytes, "the committed frame again")
+        #expect(loop.releaseHeld() == nil, "the held frame still waits for its commit")
+    }
 }

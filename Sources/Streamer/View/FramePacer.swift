@@ -26,6 +26,8 @@ package struct FramePacer: Sendable, Equatable {
     }
 
     package var minimumInterval: UInt64 { 1_000_000_000 / UInt64(maxFPS) }
+    /// The time between keep-alive frames.
+    package var keepAliveInterval: UInt64 { 1_000_000_000 / UInt64(keepAliveFPS) }
 
     /// The time of the next frame after one rendered at `lastFrame` (nil: none yet);
     /// `lastChangeFrame` is when the last frame drawn for a change was (nil: none yet).
@@ -40,7 +42,7 @@ package struct FramePacer: Sendable, Equatable {
             guard let lastChangeFrame else { return 0 }
             return lastChangeFrame &+ minimumInterval
         }
-        let interval: UInt64 = animating ? 1_000_000_000 / UInt64(animationFPS) : 1_000_000_000 / UInt64(keepAliveFPS)
+        let interval: UInt64 = animating ? 1_000_000_000 / UInt64(animationFPS) : keepAliveInterval
         return lastFrame &+ interval
     }
 

@@ -20,6 +20,8 @@ struct RenderLoopState {
     var lastChangeFrameTime: UInt64?
     /// The last frame sent: the keep-alive frame while nothing changes.
     var lastFrame: Frame?
+    /// When a frame last went to the encoder, on the view's clock.
+    var lastSentTime: UInt64?
     var gate = CommitGate()
     /// A frame drawn from events not committed yet, and the version it shows.
     private(set) var held: (frame: Frame, version: Int64)?
@@ -86,12 +88,25 @@ struct RenderLoopState {
         let frame = try await gl.readFrameI420()
         needsDraw = false
         guard gate.mayRelease(frameVersion: current.version) else {
-            held = (frame, current.version)
+            hold(frame, version: current.version)
             return nil
         }
         held = nil
         lastFrame = frame
         return frame
+    }
+
+    /// Keeps `frame`, drawn at `version`, until its commit; it replaces any frame held before.
+    mutating func hold(_ frame: Frame, version: Int64) {
+        held = (frame, version)
+    }
+
+    /// The last frame sent, again, when a frame has waited for its commit `interval` since
+    /// anything was sent: a commit that takes long (a slow or unreachable database) must not
+    /// starve decoders and congestion control, and what it sends is still committed.
+    mutating func keepAliveWhileHeld(now: UInt64, interval: UInt64) -> Frame? {
+        guard held != nil, let lastFrame, now &- (lastSentTime ?? 0) >= interval else { return nil }
+        return lastFrame
     }
 
     /// The held frame, once the ledger has committed everything it shows.

@@ -74,10 +74,14 @@ package final class StreamView: Sendable {
                 logger.error("updating the view's scene failed; no more video", metadata: ["error": "\(error)"])
                 break
             }
-            if let frame = loop.releaseHeld() { pipeline.push(frame) }
-            let animating = await gl.sceneAnimates
             let clock = pipeline.clock
             let now = clock.now()
+            let keepAlive = pacer.withLock { $0.keepAliveInterval }
+            if let frame = loop.releaseHeld() ?? loop.keepAliveWhileHeld(now: now, interval: keepAlive) {
+                pipeline.push(frame)
+                loop.lastSentTime = now
+            }
+            let animating = await gl.sceneAnimates
             let due = pacer.withLock {
                 $0.nextFrame(after: loop.lastFrameTime, lastChangeFrame: loop.lastChangeFrameTime, changed: loop.needsDraw, animating: animating)
             }
@@ -89,11 +93,15 @@ package final class StreamView: Sendable {
                 // Nothing changed: the keep-alive frame is the last one again, not a render.
                 pipeline.push(frame)
                 loop.lastFrameTime = now
+                loop.lastSentTime = now
                 continue
             }
             if loop.needsDraw { loop.lastChangeFrameTime = now }
             do {
-                if let frame = try await loop.draw(gl, owner: cameraOwner, source: source) { pipeline.push(frame) }
+                if let frame = try await loop.draw(gl, owner: cameraOwner, source: source) {
+                    pipeline.push(frame)
+                    loop.lastSentTime = now
+                }
             } catch {
                 logger.error("rendering the view failed; no more video", metadata: ["error": "\(error)"])
                 break
