@@ -108,4 +108,27 @@ struct CommitGateTests {
         #expect(loop.keepAliveWhileHeld(now: 1_500_000_000, interval: 500_000_000)?.bytes == frame(1).bytes, "the committed frame again")
         #expect(loop.releaseHeld() == nil, "the held frame still waits for its commit")
     }
+
+    @Test("input faster than commits: each held frame goes once its own version is committed")
+    func heldFramesInOrder() {
+        var loop = RenderLoopState()
+        let owner = UUID()
+        let state = SceneState(sceneID: UUID())
+        let v = state.version
+        let frame = { (value: UInt8) in Frame(width: 2, height: 2, format: .i420, bytes: [UInt8](repeating: value, count: 6), sceneTimeMicros: 0) }
+        loop.take([.state(state)], owner: owner)
+        let probe = { (n: Int) in SceneEvent.latencyProbed(participant: owner, probe: "p\(n)") }
+        for n in 1...3 {
+            loop.take([.accepted([probe(n)], firstVersion: v + Int64(n), recordedAtMicros: 5_000)], owner: owner)
+            loop.hold(frame(UInt8(n)), version: v + Int64(n))
+        }
+        #expect(loop.releaseHeld() == nil, "nothing committed yet")
+        loop.take([.events([probe(1)], firstVersion: v + 1, recordedAtMicros: 5_000)], owner: owner)
+        #expect(loop.releaseHeld()?.bytes == frame(1).bytes, "the first frame goes with the first commit")
+        loop.take([.events([probe(2)], firstVersion: v + 2, recordedAtMicros: 5_000), .events([probe(3)], firstVersion: v + 3, recordedAtMicros: 5_000)], owner: owner)
+        #expect(loop.releaseHeld()?.bytes == frame(3).bytes, "the newest committed frame supersedes the older")
+        #expect(loop.releaseHeld() == nil && loop.held.isEmpty)
+        for n in 4...9 { loop.hold(frame(UInt8(n)), version: v + Int64(n)) }
+        #expect(loop.held.count == RenderLoopState.maxHeld, "held frames are bounded")
+    }
 }

@@ -23,8 +23,12 @@ struct RenderLoopState {
     /// When a frame last went to the encoder, on the view's clock.
     var lastSentTime: UInt64?
     var gate = CommitGate()
-    /// A frame drawn from events not committed yet, and the version it shows.
-    private(set) var held: (frame: Frame, version: Int64)?
+    /// Frames drawn from events not committed yet, oldest first, with the version each
+    /// shows: each goes once its own version is committed, so input that keeps coming
+    /// faster than commits never holds every frame back.
+    private(set) var held: [(frame: Frame, version: Int64)] = []
+    /// Frames held at most; an older one is dropped for a newer.
+    static let maxHeld = 4
 
     /// Folds the live changes in. A commit of events already drawn ahead changes nothing
     /// to draw: it only lets their frame go (`releaseHeld`).
@@ -36,7 +40,7 @@ struct RenderLoopState {
                 reset = true
                 hasNewChanges = true
                 gate.reset(to: state.version)
-                held = nil
+                held = []
             case .accepted(let events, let first, let at):
                 let batch = CommitGate.Batch(firstVersion: first, count: events.count, recordedAtMicros: at)
                 guard let version = projection?.version, gate.accept(batch, projectionVersion: version) else { continue }
@@ -72,8 +76,8 @@ struct RenderLoopState {
 
     /// Renders and reads back one frame at the scene time the source gives (live: the wall
     /// clock, so flows animate between events; replay: the playhead). Returns the frame to
-    /// send, or nil when it shows events not committed yet: it is then held, replacing any
-    /// frame held before, until `releaseHeld` finds their commit.
+    /// send, or nil when it shows events not committed yet: it is then held until
+    /// `releaseHeld` finds their commit.
     mutating func draw(_ gl: GLContext, owner: UUID, source: some ViewSource) async throws(RendererError) -> Frame? {
         guard var current = projection else { throw RendererError(.closed, "no scene state yet") }
         let time = source.frameSceneTimeMicros(stateMicros: current.state.sceneTimeMicros)
@@ -91,29 +95,32 @@ struct RenderLoopState {
             hold(frame, version: current.version)
             return nil
         }
-        held = nil
+        held = []
         lastFrame = frame
         return frame
     }
 
-    /// Keeps `frame`, drawn at `version`, until its commit; it replaces any frame held before.
+    /// Keeps `frame`, drawn at `version`, until its commit.
     mutating func hold(_ frame: Frame, version: Int64) {
-        held = (frame, version)
+        held.append((frame, version))
+        if held.count > Self.maxHeld { held.removeFirst() }
     }
 
     /// The last frame sent, again, when a frame has waited for its commit `interval` since
     /// anything was sent: a commit that takes long (a slow or unreachable database) must not
     /// starve decoders and congestion control, and what it sends is still committed.
     mutating func keepAliveWhileHeld(now: UInt64, interval: UInt64) -> Frame? {
-        guard held != nil, let lastFrame, now &- (lastSentTime ?? 0) >= interval else { return nil }
+        guard !held.isEmpty, let lastFrame, now &- (lastSentTime ?? 0) >= interval else { return nil }
         return lastFrame
     }
 
-    /// The held frame, once the ledger has committed everything it shows.
+    /// The newest held frame whose events the ledger has all committed (older ones are
+    /// dropped: it supersedes them), or nil.
     mutating func releaseHeld() -> Frame? {
-        guard let held, gate.mayRelease(frameVersion: held.version) else { return nil }
-        self.held = nil
-        lastFrame = held.frame
-        return held.frame
+        guard let newest = held.lastIndex(where: { gate.mayRelease(frameVersion: $0.version) }) else { return nil }
+        let frame = held[newest].frame
+        held.removeFirst(newest + 1)
+        lastFrame = frame
+        return frame
     }
 }
