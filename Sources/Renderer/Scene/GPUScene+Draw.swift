@@ -223,12 +223,7 @@ extension GPUScene {
         func clipped(_ instances: [InstanceData], _ mesh: GPUMesh, radius: Float) -> [InstanceData] {
             stats.drawnTriangles += mesh.triangleCount * instances.count
             guard clip != nil else { return instances }
-            return instances.filter { instance in
-                let a = instance.model.transform(SIMD3(0, 0, 0))
-                let b = instance.model.transform(SIMD3(0, 1, 0))
-                let (pa, pb) = (SIMD3(a.x, a.y, a.z), SIMD3(b.x, b.y, b.z))
-                return inClip(SceneDamage.Sphere(center: (pa + pb) / 2, radius: dot(pb - pa, pb - pa).squareRoot() / 2 + radius))
-            }
+            return instances.filter { inClip(Self.bounds(ofSegment: $0, radius: radius)) }
         }
         for group in groupOrder { add(model(group.model).levels[group.level], groups[group]!) }
         add(tube, clipped(links.tubes, tube, radius: SceneStyle.tubeRadius))

@@ -94,17 +94,33 @@ extension GPUScene {
     /// geometry the last frame drew) and `new`: a moved device's connections, one created
     /// or removed.
     static func linkDamage(from old: SceneInstances.ConnectionGeometry, to new: SceneInstances.ConnectionGeometry, into damage: inout SceneDamage) {
-        func add(_ instances: [InstanceData], missingFrom other: [InstanceData], radius: Float) {
-            for instance in instances where !other.contains(instance) {
-                let a = instance.model.transform(SIMD3(0, 0, 0))
-                let b = instance.model.transform(SIMD3(0, 1, 0))
-                let (pa, pb) = (SIMD3(a.x, a.y, a.z), SIMD3(b.x, b.y, b.z))
-                damage.add(center: (pa + pb) / 2, radius: dot(pb - pa, pb - pa).squareRoot() / 2 + radius)
-            }
+        func add(_ instance: InstanceData, _ radius: Float) {
+            let sphere = bounds(ofSegment: instance, radius: radius)
+            damage.add(center: sphere.center, radius: sphere.radius)
         }
-        add(old.tubes, missingFrom: new.tubes, radius: SceneStyle.tubeRadius)
-        add(new.tubes, missingFrom: old.tubes, radius: SceneStyle.tubeRadius)
-        add(old.arrows, missingFrom: new.arrows, radius: SceneStyle.arrowRadius)
-        add(new.arrows, missingFrom: old.arrows, radius: SceneStyle.arrowRadius)
+        func diff(_ old: [InstanceData], _ new: [InstanceData], radius: Float) {
+            // The geometry keeps the connections' order: with as many pieces as before (a
+            // moved device), the pieces that differ are the ones at the same index.
+            if old.count == new.count {
+                for (o, n) in zip(old, new) where o != n {
+                    add(o, radius)
+                    add(n, radius)
+                }
+                return
+            }
+            for o in old where !new.contains(o) { add(o, radius) }
+            for n in new where !old.contains(n) { add(n, radius) }
+        }
+        diff(old.tubes, new.tubes, radius: SceneStyle.tubeRadius)
+        diff(old.arrows, new.arrows, radius: SceneStyle.arrowRadius)
+    }
+
+    /// The bounding sphere of a unit-cylinder or ribbon instance (along y from 0 to 1) that
+    /// reaches `radius` from its axis.
+    static func bounds(ofSegment instance: InstanceData, radius: Float) -> SceneDamage.Sphere {
+        let a = instance.model.transform(SIMD3(0, 0, 0))
+        let b = instance.model.transform(SIMD3(0, 1, 0))
+        let (pa, pb) = (SIMD3(a.x, a.y, a.z), SIMD3(b.x, b.y, b.z))
+        return SceneDamage.Sphere(center: (pa + pb) / 2, radius: dot(pb - pa, pb - pa).squareRoot() / 2 + radius)
     }
 }
