@@ -145,9 +145,10 @@ extension GPUScene {
         return still
     }
 
-    /// The world-space bounding sphere of a device entry.
-    func bounds(of entry: DeviceEntry) -> SceneDamage.Sphere {
-        let model = self.model(entry.model)
+    /// The world-space bounding sphere of a device entry (whose model, if the caller has
+    /// it at hand, is `model`).
+    func bounds(of entry: DeviceEntry, model: Model? = nil) -> SceneDamage.Sphere {
+        let model = model ?? self.model(entry.model)
         let world = entry.data.model.transform(model.center)
         return SceneDamage.Sphere(center: SIMD3(world.x, world.y, world.z), radius: model.radius * Self.scale(of: entry.data.model))
     }
@@ -171,7 +172,7 @@ extension GPUScene {
         candidates.reserveCapacity(devices.count)
         for (id, entry) in devices {
             let model = self.model(entry.model)
-            let sphere = bounds(of: entry)
+            let sphere = bounds(of: entry, model: model)
             guard vp.isVisible(center: sphere.center, radius: sphere.radius) else {
                 stats.culledDevices += 1
                 continue

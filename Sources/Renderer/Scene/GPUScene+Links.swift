@@ -31,20 +31,15 @@ extension GPUScene {
         let geometry = linkCache ?? SceneInstances.connectionGeometry(in: state)
         linkCache = geometry
         var links = LinkInstances()
-        /// A unit-cylinder instance's end points.
-        func ends(_ i: InstanceData) -> (SIMD3<Float>, SIMD3<Float>) {
-            let a = i.model.transform(SIMD3(0, 0, 0))
-            let b = i.model.transform(SIMD3(0, 1, 0))
-            return (SIMD3(a.x, a.y, a.z), SIMD3(b.x, b.y, b.z))
-        }
         /// Pixels across a sphere of `radius` at the nearer end of a segment, or nil when out of view.
         func pixels(_ a: SIMD3<Float>, _ b: SIMD3<Float>, radius: Float) -> Double? {
-            guard vp.isVisible(center: (a + b) / 2, radius: dot(b - a, b - a).squareRoot() / 2 + radius) else { return nil }
+            let bounds = Self.sphere(from: a, to: b, radius: radius)
+            guard vp.isVisible(center: bounds.center, radius: bounds.radius) else { return nil }
             let near = dot(a - vp.eye, a - vp.eye).squareRoot() < dot(b - vp.eye, b - vp.eye).squareRoot() ? a : b
             return vp.projectedHeightPixels(center: near, radius: radius)
         }
         for t in geometry.tubes {
-            let (a, b) = ends(t)
+            let (a, b) = Self.ends(of: t)
             guard let size = pixels(a, b, radius: SceneStyle.tubeRadius) else { continue }
             guard size < Self.ribbonPixels else {
                 // A CPU rasterizer tests every screen tile a triangle's bounding box touches, and
@@ -65,7 +60,7 @@ extension GPUScene {
             }
         }
         for arrow in geometry.arrows {
-            let (a, b) = ends(arrow)
+            let (a, b) = Self.ends(of: arrow)
             if let size = pixels(a, b, radius: SceneStyle.arrowRadius), size >= Self.smallPixels { links.arrows.append(arrow) }
         }
         // Particles: whole flows out of view or too far to show them are skipped before any
@@ -115,12 +110,21 @@ extension GPUScene {
         diff(old.arrows, new.arrows, radius: SceneStyle.arrowRadius)
     }
 
-    /// The bounding sphere of a unit-cylinder or ribbon instance (along y from 0 to 1) that
-    /// reaches `radius` from its axis.
-    static func bounds(ofSegment instance: InstanceData, radius: Float) -> SceneDamage.Sphere {
+    /// The end points of a unit-cylinder or ribbon instance (along y from 0 to 1).
+    static func ends(of instance: InstanceData) -> (SIMD3<Float>, SIMD3<Float>) {
         let a = instance.model.transform(SIMD3(0, 0, 0))
         let b = instance.model.transform(SIMD3(0, 1, 0))
-        let (pa, pb) = (SIMD3(a.x, a.y, a.z), SIMD3(b.x, b.y, b.z))
-        return SceneDamage.Sphere(center: (pa + pb) / 2, radius: dot(pb - pa, pb - pa).squareRoot() / 2 + radius)
+        return (SIMD3(a.x, a.y, a.z), SIMD3(b.x, b.y, b.z))
+    }
+
+    /// The bounding sphere of everything within `radius` of the segment a–b.
+    static func sphere(from a: SIMD3<Float>, to b: SIMD3<Float>, radius: Float) -> SceneDamage.Sphere {
+        SceneDamage.Sphere(center: (a + b) / 2, radius: dot(b - a, b - a).squareRoot() / 2 + radius)
+    }
+
+    /// The bounding sphere of a unit-cylinder or ribbon instance that reaches `radius` from its axis.
+    static func bounds(ofSegment instance: InstanceData, radius: Float) -> SceneDamage.Sphere {
+        let (a, b) = ends(of: instance)
+        return sphere(from: a, to: b, radius: radius)
     }
 }

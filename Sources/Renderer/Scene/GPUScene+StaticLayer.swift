@@ -76,8 +76,8 @@ final class StaticLayer {
 
 extension GPUScene {
     /// The layer to save this frame's still part into, or nil when the frame should not be
-    /// saved: only a frame that animates, with the content, view, hover and budget of the
-    /// frame before it (so the next frame is likely the same again). Any other frame leaves
+    /// saved: only a frame that animates, with the content, view and budget of the frame
+    /// before it (so the next frame is likely the same again). Any other frame leaves
     /// the layer invalid, and a frame without moving particles frees its buffers.
     func layerToSave(for key: StaticLayer.Key, target: GLFramebuffer, animates: Bool, changed: Bool) throws(RendererError) -> StaticLayer? {
         guard animates else {
