@@ -14,15 +14,11 @@ struct DirtyTrackingTests {
     let camera = Camera(target: Vec3(2, 0.5, 0), distance: 14, azimuth: 30, elevation: 30, fov: 50)
 
     func still() -> RenderProjection {
-        var p = RenderProjection(state: SceneState(sceneID: UUID()))
-        let events: [SceneEvent] = [
-            .deviceAdded(Device(id: a, kind: .conveyor, name: "a", model: .builtin("conveyor"), position: .zero)),
-            .deviceAdded(Device(id: b, kind: .agv, name: "b", model: .builtin("agv"), position: Vec3(4, 0, 0))),
-            .participantJoined(participant: viewer, actor: UUID(), role: .driver),
-            .participantJoined(participant: other, actor: UUID(), role: .observer),
-        ]
-        for (i, e) in events.enumerated() { p.apply(e, version: Int64(i + 1), recordedAtMicros: Int64(i + 1) * 1_000) }
-        return p
+        .folding(
+            RenderProjection.twoDevices(a, b) + [
+                .participantJoined(participant: viewer, actor: UUID(), role: .driver),
+                .participantJoined(participant: other, actor: UUID(), role: .observer),
+            ])
     }
 
     @Test("nothing changed, same camera, viewer and size, nothing moving: no new frame")

@@ -18,7 +18,6 @@ struct LayerPatchTests {
     let height = 270
 
     func plant() -> RenderProjection {
-        var p = RenderProjection(state: SceneState(sceneID: UUID()))
         let kinds: [DeviceKind] = [.conveyor, .agv, .robotArm, .storage, .workCenter]
         var events: [SceneEvent] = [.participantJoined(participant: viewer, actor: UUID(), role: .driver)]
         for (i, id) in ids.enumerated() {
@@ -28,8 +27,7 @@ struct LayerPatchTests {
         for (i, link) in links.enumerated() {
             events.append(.connectionCreated(Connection(id: link, source: ids[i], target: ids[i + 1], kind: .material)))
         }
-        for (i, e) in events.enumerated() { p.apply(e, version: Int64(i + 1), recordedAtMicros: Int64(i + 1) * 1_000) }
-        return p
+        return .folding(events)
     }
 
     /// The frame a fresh context draws whole for `state` at `time`.

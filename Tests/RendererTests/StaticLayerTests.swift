@@ -15,15 +15,11 @@ struct StaticLayerTests {
 
     /// Two devices joined by a flowing connection: the scene animates.
     func animated() -> RenderProjection {
-        var p = RenderProjection(state: SceneState(sceneID: UUID()))
-        let events: [SceneEvent] = [
-            .deviceAdded(Device(id: a, kind: .conveyor, name: "a", model: .builtin("conveyor"), position: .zero)),
-            .deviceAdded(Device(id: b, kind: .agv, name: "b", model: .builtin("agv"), position: Vec3(4, 0, 0))),
-            .participantJoined(participant: viewer, actor: UUID(), role: .driver),
-            .connectionCreated(Connection(id: UUID(), source: a, target: b, kind: .material)),
-        ]
-        for (i, e) in events.enumerated() { p.apply(e, version: Int64(i + 1), recordedAtMicros: Int64(i + 1) * 1_000) }
-        return p
+        .folding(
+            RenderProjection.twoDevices(a, b) + [
+                .participantJoined(participant: viewer, actor: UUID(), role: .driver),
+                .connectionCreated(Connection(id: UUID(), source: a, target: b, kind: .material)),
+            ])
     }
 
     /// The frame a fresh context draws whole for `state` at `time`.
