@@ -69,10 +69,11 @@ struct LayerPatchTests {
             plant = tests.plant()
         }
 
-        /// Applies `event`, if any, then draws the next frame.
-        func frame(after event: SceneEvent? = nil) async throws -> RenderStats {
+        /// Applies `event`, if any, then draws the next frame: an animation step later, or
+        /// (`step` false) at the scene time of the frame before.
+        func frame(after event: SceneEvent? = nil, step: Bool = true) async throws -> RenderStats {
             if let event { plant.apply(event, version: plant.version + 1, recordedAtMicros: 100_000 + time) }
-            time += 33_000
+            if step { time += 33_000 }
             return try await context.renderScene(
                 plant.state, changes: plant.takeChanges(), camera: tests.camera, viewer: tests.viewer, sceneTimeMicros: time)
         }

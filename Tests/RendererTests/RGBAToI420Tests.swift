@@ -59,6 +59,43 @@ struct RGBAToI420Tests {
         #expect(worst <= 1.0, "largest difference from BT.601: \(worst)")
     }
 
+    /// A frame drawn over the one before converts only the rows it changed, into a copy of
+    /// the frame before (`GLReadback`): those rows must come out as a whole conversion makes
+    /// them, and no other byte may change.
+    @Test("some rows converted over an older frame equal the whole conversion there, and leave the rest",
+          arguments: [(0, 2), (4, 10), (130, 180), (0, 180), (20, 150)])
+    func rows(range: (Int, Int)) {
+        let (w, h) = (320, 180)
+        let band = range.0..<range.1
+        var random = SplitMix64(seed: UInt64(band.lowerBound * 1000 + band.upperBound))
+        let rgba = (0..<(w * h * 4)).map { i in i % 4 == 3 ? UInt8(255) : UInt8(truncatingIfNeeded: random.next()) }
+        var whole = [UInt8](repeating: 0, count: w * h * 3 / 2)
+        rgba.withUnsafeBytes { source in
+            whole.withUnsafeMutableBytes { RGBAToI420.convert(bottomUp: source.baseAddress!, width: w, height: h, into: $0.baseAddress!) }
+        }
+        let older = [UInt8](repeating: 7, count: whole.count)
+        for vectorized in [true, false] {
+            var patched = older
+            rgba.withUnsafeBytes { source in
+                patched.withUnsafeMutableBytes {
+                    RGBAToI420.convert(
+                        bottomUp: source.baseAddress! + band.lowerBound * w * 4, width: w, height: h, into: $0.baseAddress!, glRows: band,
+                        vectorized: vectorized)
+                }
+            }
+            // GL rows [a, b) are the image's rows [h - b, h - a), and their chroma rows halve that.
+            let imageRows = (h - band.upperBound)..<(h - band.lowerBound)
+            let chromaRows = (imageRows.lowerBound / 2)..<(imageRows.upperBound / 2)
+            var changed = Set(imageRows.flatMap { y in (y * w)..<((y + 1) * w) })
+            for plane in 0..<2 {
+                let start = w * h + plane * (w / 2) * (h / 2)
+                changed.formUnion(chromaRows.flatMap { cy in (start + cy * (w / 2))..<(start + (cy + 1) * (w / 2)) })
+            }
+            let wrong = whole.indices.filter { patched[$0] != (changed.contains($0) ? whole[$0] : older[$0]) }
+            #expect(wrong.isEmpty, "\(wrong.count) bytes differ (vectorized: \(vectorized))")
+        }
+    }
+
     @Test("black and white reach the ends of the limited range")
     func extremes() {
         for (value, luma) in [(UInt8(0), UInt8(16)), (255, 235)] {

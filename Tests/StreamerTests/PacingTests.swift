@@ -1,3 +1,6 @@
+import CommandBus
+import Foundation
+import SceneLedger
 import Testing
 @testable import Streamer
 
@@ -45,6 +48,44 @@ struct PacingTests {
         #expect(p.nextFrame(after: 0, changed: false, animating: true) == 100_000_000)
         p.limit(to: 1)
         #expect(p.maxFPS == 2)
+    }
+
+    @Test("flows move in animation steps: change frames between steps keep the step's time, animation frames come a step after it")
+    func animationSteps() {
+        let p = FramePacer(maxFPS: 60, animationFPS: 30, keepAliveFPS: 2)
+        let ms: UInt64 = 1_000_000
+        #expect(p.animationStepInterval == 33_333_333 - 8_333_333, "half a change interval short of the animation interval")
+        #expect(p.takesAnimationStep(at: second, lastAnimationStep: nil))
+        #expect(!p.takesAnimationStep(at: second + 16 * ms, lastAnimationStep: second), "a change frame at the cap keeps the step")
+        #expect(p.takesAnimationStep(at: second + 26 * ms, lastAnimationStep: second))
+        #expect(p.takesAnimationStep(at: second + 33 * ms, lastAnimationStep: second), "the next change frame at the cap steps")
+        // An animation frame comes one interval after the last step, however recent the
+        // change frame that kept it, but never sooner than the cap after any frame.
+        #expect(p.nextFrame(after: second + 15 * ms, lastAnimationStep: second, changed: false, animating: true) == second + 33_333_333)
+        #expect(p.nextFrame(after: second + 30 * ms, lastAnimationStep: second, changed: false, animating: true) == second + 30 * ms + 16_666_666)
+        #expect(p.nextFrame(after: second, changed: false, animating: true) == second + 33_333_333, "no step known: from the last frame")
+    }
+
+    /// A live source whose wall clock the test sets.
+    struct Source: ViewSource {
+        let now: Int64
+        func viewChanges() async -> AsyncStream<CommittedChange> { AsyncStream { $0.finish() } }
+        func frameSceneTimeMicros(stateMicros: Int64) -> Int64 { max(stateMicros, now) }
+    }
+
+    @Test("a view draws frames between animation steps at the step's scene time; a new whole state takes the source's time again")
+    func sceneTimeSteps() {
+        let p = FramePacer(maxFPS: 60, animationFPS: 30, keepAliveFPS: 2)
+        let ms: UInt64 = 1_000_000
+        var loop = RenderLoopState()
+        let owner = UUID()
+        loop.take([.state(SceneState(sceneID: UUID()))], owner: owner)
+        #expect(loop.sceneTime(now: second, pacer: p, source: Source(now: 7_000)) == 7_000)
+        #expect(loop.sceneTime(now: second + 10 * ms, pacer: p, source: Source(now: 17_000)) == 7_000, "between steps")
+        #expect(loop.sceneTime(now: second + 30 * ms, pacer: p, source: Source(now: 37_000)) == 37_000, "the next step")
+        #expect(loop.animationStep?.at == second + 30 * ms)
+        loop.take([.state(SceneState(sceneID: UUID()))], owner: owner)
+        #expect(loop.sceneTime(now: second + 31 * ms, pacer: p, source: Source(now: 38_000)) == 38_000, "a seek or rebuild starts over")
     }
 
     @Test("bitrate falls with loss, rises when clean, stays in bounds; fps drops only at the floor")

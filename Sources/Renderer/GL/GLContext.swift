@@ -34,6 +34,10 @@ package actor GLContext {
     private var sceneTimeMicros: Int64 = 0
     /// True when the multisampled image has changed since the last resolve.
     private var needsResolve = true
+    /// The last frame `readFrameI420` returned, and the GL rows drawn since (nil: anything
+    /// may have changed): on the CPU path the next read converts only those rows again.
+    private var lastI420: Frame?
+    private var rowsDrawnSinceI420: Range<Int>?
     /// How `readFrameI420` converts: chosen from the renderer at set-up.
     package private(set) var i420Path = I420Path.shader
 
@@ -172,6 +176,8 @@ package actor GLContext {
         framebuffer = nil
         framebuffer = try GLFramebuffer(width: width, height: height, samples: samples, counter: counter)
         needsResolve = true
+        lastI420 = nil
+        drewEverywhere()
         try RendererError.checkGL("resize to \(width)x\(height)")
     }
 
@@ -186,19 +192,33 @@ package actor GLContext {
         glClear(GLbitfield(GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT))
         self.sceneTimeMicros = sceneTimeMicros
         needsResolve = true
+        drewEverywhere()
         try RendererError.checkGL("clear")
     }
 
     /// Runs `body` with the frame's framebuffer bound for drawing, starting a frame for
-    /// `sceneTimeMicros`. For drawing code inside this module (the scene renderer).
-    func drawFrame<T>(sceneTimeMicros: Int64, _ body: (_ target: GLFramebuffer) throws(RendererError) -> T) throws(RendererError) -> T {
+    /// `sceneTimeMicros`. For drawing code inside this module (the scene renderer): its
+    /// statistics say which rows it changed (`RenderStats.changedRows`).
+    func drawFrame(sceneTimeMicros: Int64, _ body: (_ target: GLFramebuffer) throws(RendererError) -> RenderStats) throws(RendererError) -> RenderStats {
         let framebuffer = try requireFramebuffer()
         framebuffer.bindForDrawing()
-        let result = try body(framebuffer)
+        let drawnBefore = rowsDrawnSinceI420
+        rowsDrawnSinceI420 = nil  // until the body has drawn what it says
+        let stats = try body(framebuffer)
+        if let rows = stats.changedRows, let before = drawnBefore {
+            rowsDrawnSinceI420 = before.isEmpty ? rows : rows.isEmpty ? before : min(before.lowerBound, rows.lowerBound)..<max(before.upperBound, rows.upperBound)
+        }
         self.sceneTimeMicros = sceneTimeMicros
         needsResolve = true
         try RendererError.checkGL("scene frame")
-        return result
+        return stats
+    }
+
+    /// Something may have changed anywhere in the framebuffer: the next I420 read converts
+    /// it whole, and the scene no longer knows what the framebuffer holds.
+    private func drewEverywhere() {
+        rowsDrawnSinceI420 = nil
+        gpuScene?.heldFrameParticles = nil
     }
 
     /// Draws four flat quadrants over the whole frame, split at the middle: top left red
@@ -210,6 +230,7 @@ package actor GLContext {
         testPattern.draw(into: framebuffer)
         self.sceneTimeMicros = sceneTimeMicros
         needsResolve = true
+        drewEverywhere()
         try RendererError.checkGL("test pattern")
     }
 
@@ -230,11 +251,15 @@ package actor GLContext {
         return frame
     }
 
-    /// Converts the frame drawn so far to I420 on the GPU and reads it, waiting for the copy.
+    /// Converts the frame drawn so far to I420 (on the GPU or the CPU: `i420Path`) and
+    /// reads it, waiting for the copy. On the CPU path, when the frame was drawn over the
+    /// one this last returned and changed only some rows, only those are read and converted.
     package func readFrameI420() throws(RendererError) -> Frame {
-        let (readback, request) = try prepareRead(.i420)
+        let (readback, request) = try prepareRead(.i420, overLast: true)
         let frame = try readback.readNow(request)
         try RendererError.checkGL("I420 readback")
+        lastI420 = frame
+        rowsDrawnSinceI420 = 0..<0
         return frame
     }
 
@@ -243,14 +268,16 @@ package actor GLContext {
     /// frame's drawing. Each frame carries its own size and scene time.
     package func readFramePipelined(_ format: Frame.Format) throws(RendererError) -> Frame? {
         let (readback, request) = try prepareRead(format)
+        if format == .i420 { lastI420 = nil }
         let frame = try readback.readPipelined(request)
         try RendererError.checkGL("pipelined \(format.rawValue) readback")
         return frame
     }
 
     /// Resolves MSAA, runs the I420 pass if asked, binds the read framebuffer and
-    /// describes the read.
-    private func prepareRead(_ format: Frame.Format) throws(RendererError) -> (GLReadback, GLReadback.Request) {
+    /// describes the read: with `overLast`, of only the rows drawn since `lastI420` where
+    /// the CPU converts.
+    private func prepareRead(_ format: Frame.Format, overLast: Bool = false) throws(RendererError) -> (GLReadback, GLReadback.Request) {
         let framebuffer = try requireFramebuffer()
         guard let readback, let converter else { throw Self.closedError }
         if needsResolve {
@@ -262,10 +289,18 @@ package actor GLContext {
         }
         // The RGBA image itself, flipped, or converted to I420 on the CPU.
         glBindFramebuffer(GLenum(GL_READ_FRAMEBUFFER), framebuffer.resolveFramebuffer)
-        let request = GLReadback.Request(
+        var request = GLReadback.Request(
             readWidth: framebuffer.width, readHeight: framebuffer.height, copy: format == .i420 ? .toI420 : .flipRows,
             frameWidth: framebuffer.width, frameHeight: framebuffer.height, format: format,
             sceneTimeMicros: sceneTimeMicros)
+        if format == .i420, overLast, let last = lastI420, let rows = rowsDrawnSinceI420,
+           last.width == framebuffer.width, last.height == framebuffer.height {
+            // Whole row pairs: a chroma row covers two image rows.
+            let pairs = rows.isEmpty ? 0..<0 : (rows.lowerBound & ~1)..<min(framebuffer.height, (rows.upperBound + 1) & ~1)
+            request.firstRow = pairs.lowerBound
+            request.readHeight = pairs.count
+            request.base = last.bytes
+        }
         return (readback, request)
     }
 

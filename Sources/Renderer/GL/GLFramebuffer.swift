@@ -101,12 +101,18 @@ final class GLFramebuffer {
     /// Copies the drawn image, colour and depth, into `other`'s draw framebuffer (same
     /// size and sample count), and leaves `other` bound for drawing.
     func copyDrawn(to other: GLFramebuffer) {
+        copyDrawn(to: other, x: 0..<width, y: 0..<height)
+    }
+
+    /// Copies colour and depth of the pixels in columns `x` and GL rows `y` (bottom-up) to
+    /// the same pixels of `other`, which must have the same size and samples; `other` is
+    /// bound for drawing after.
+    func copyDrawn(to other: GLFramebuffer, x: Range<Int>, y: Range<Int>) {
         precondition(width == other.width && height == other.height && samples == other.samples)
         glBindFramebuffer(GLenum(GL_READ_FRAMEBUFFER), drawFramebuffer)
         glBindFramebuffer(GLenum(GL_DRAW_FRAMEBUFFER), other.drawFramebuffer)
-        let w = GLint(width)
-        let h = GLint(height)
-        glBlitFramebuffer(0, 0, w, h, 0, 0, w, h, GLbitfield(GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT), GLenum(GL_NEAREST))
+        let (x0, x1, y0, y1) = (GLint(x.lowerBound), GLint(x.upperBound), GLint(y.lowerBound), GLint(y.upperBound))
+        glBlitFramebuffer(x0, y0, x1, y1, x0, y0, x1, y1, GLbitfield(GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT), GLenum(GL_NEAREST))
         other.bindForDrawing()
     }
 

@@ -17,15 +17,27 @@ import CEGL
 final class GLReadback {
     /// What to read from the bound read framebuffer, and what frame it makes.
     struct Request {
-        /// The RGBA8 rectangle `glReadPixels` reads, from (0, 0).
+        /// The RGBA8 rectangle `glReadPixels` reads, from (0, `firstRow`).
         var readWidth: Int
         var readHeight: Int
+        var firstRow = 0
+        /// For `toI420` reads of some rows only (`firstRow`, `readHeight`): the I420 frame
+        /// the other rows come from.
+        var base: [UInt8]?
         /// How the bytes read become the frame's.
         var copy: Copy
         var frameWidth: Int
         var frameHeight: Int
         var format: Frame.Format
         var sceneTimeMicros: Int64
+
+        init(
+            readWidth: Int, readHeight: Int, firstRow: Int = 0, base: [UInt8]? = nil, copy: Copy, frameWidth: Int, frameHeight: Int,
+            format: Frame.Format, sceneTimeMicros: Int64
+        ) {
+            (self.readWidth, self.readHeight, self.firstRow, self.base, self.copy) = (readWidth, readHeight, firstRow, base, copy)
+            (self.frameWidth, self.frameHeight, self.format, self.sceneTimeMicros) = (frameWidth, frameHeight, format, sceneTimeMicros)
+        }
 
         /// How bytes leave the mapped buffer.
         enum Copy {
@@ -93,8 +105,10 @@ final class GLReadback {
             capacity[slot] = request.readBytes
         }
         glPixelStorei(GLenum(GL_PACK_ALIGNMENT), 4)
-        glReadPixels(0, 0, GLsizei(request.readWidth), GLsizei(request.readHeight),
-                     GLenum(GL_RGBA), GLenum(GL_UNSIGNED_BYTE), nil)
+        if request.readBytes > 0 {
+            glReadPixels(0, GLint(request.firstRow), GLsizei(request.readWidth), GLsizei(request.readHeight),
+                         GLenum(GL_RGBA), GLenum(GL_UNSIGNED_BYTE), nil)
+        }
         glBindBuffer(GLenum(GL_PIXEL_PACK_BUFFER), 0)
         pending[slot] = request
         return slot
@@ -105,6 +119,11 @@ final class GLReadback {
             throw RendererError(.gl, "No pixel read is pending in buffer \(slot)")
         }
         pending[slot] = nil
+        if request.readBytes == 0, let base = request.base {
+            // Nothing changed since the frame `base` holds.
+            return Frame(width: request.frameWidth, height: request.frameHeight, format: request.format,
+                         bytes: base, sceneTimeMicros: request.sceneTimeMicros)
+        }
         glBindBuffer(GLenum(GL_PIXEL_PACK_BUFFER), buffers[slot])
         defer { glBindBuffer(GLenum(GL_PIXEL_PACK_BUFFER), 0) }
         guard let mapped = glMapBufferRange(GLenum(GL_PIXEL_PACK_BUFFER), 0, GLsizeiptr(request.readBytes),
@@ -117,9 +136,16 @@ final class GLReadback {
         let bytes = [UInt8](unsafeUninitializedCapacity: count) { destination, initialized in
             switch request.copy {
             case .toI420:
-                RGBAToI420.convert(
-                    bottomUp: source.baseAddress!, width: request.readWidth, height: request.readHeight,
-                    into: UnsafeMutableRawPointer(destination.baseAddress!))
+                let into = UnsafeMutableRawPointer(destination.baseAddress!)
+                if let base = request.base {
+                    // The frame before, then the rows drawn again over it.
+                    base.withUnsafeBytes { into.copyMemory(from: $0.baseAddress!, byteCount: count) }
+                    RGBAToI420.convert(
+                        bottomUp: source.baseAddress!, width: request.frameWidth, height: request.frameHeight, into: into,
+                        glRows: request.firstRow..<request.firstRow + request.readHeight)
+                } else {
+                    RGBAToI420.convert(bottomUp: source.baseAddress!, width: request.readWidth, height: request.readHeight, into: into)
+                }
             case .flipRows:
                 let rowBytes = request.readWidth * 4
                 let rows = request.readHeight

@@ -42,29 +42,41 @@ enum RGBAToI420 {
     /// Converts `source`, GL's bottom-up RGBA rows (`width * 4` bytes each, no padding),
     /// into `destination`: the Y plane, then U, then V, rows top to bottom. Both sizes must
     /// be even; `destination` holds `width * height * 3 / 2` bytes.
+    ///
+    /// With `glRows`, `source` holds only those rows of the `width`×`height` image (its first
+    /// row is GL's row `glRows.lowerBound`; both bounds even), and only their bytes of
+    /// `destination` are written: the rest keeps the frame it holds.
     static func convert(
         bottomUp source: UnsafeRawPointer, width: Int, height: Int, into destination: UnsafeMutableRawPointer,
-        vectorized: Bool = vectorizedByDefault, parallel: Bool = true
+        glRows: Range<Int>? = nil, vectorized: Bool = vectorizedByDefault, parallel: Bool = true
     ) {
         precondition(width % 2 == 0 && height % 2 == 0 && width > 0 && height > 0, "I420 needs even sizes")
+        let rows = glRows ?? 0..<height
+        precondition(rows.lowerBound >= 0 && rows.upperBound <= height && rows.lowerBound % 2 == 0 && rows.upperBound % 2 == 0,
+                     "I420 rows must be whole pairs inside the image")
+        // GL rows run bottom-up: the image's top row pair is GL's last.
+        let pairs = (height - rows.upperBound) / 2..<(height - rows.lowerBound) / 2
         // Two halves of the rows on two threads: the GL thread and one more, while the
         // rasterizer's own threads sit idle after the frame. On a busy machine the second
         // half waits for a core, never longer than the loop would take alone.
-        let pairs = height / 2
-        guard parallel, pairs >= 64 else {
-            convert(bottomUp: source, width: width, height: height, into: destination, rowPairs: 0..<pairs, vectorized: vectorized)
+        guard parallel, pairs.count >= 64 else {
+            convert(bottomUp: source, firstRow: rows.lowerBound, width: width, height: height, into: destination, rowPairs: pairs,
+                    vectorized: vectorized)
             return
         }
         let (src, dst) = (UnsafeSendable(source), UnsafeSendable(destination))
+        let middle = pairs.lowerBound + pairs.count / 2
         DispatchQueue.concurrentPerform(iterations: 2) { half in
-            let rows = half == 0 ? 0..<(pairs / 2) : (pairs / 2)..<pairs
-            convert(bottomUp: src.value, width: width, height: height, into: dst.value, rowPairs: rows, vectorized: vectorized)
+            let part = half == 0 ? pairs.lowerBound..<middle : middle..<pairs.upperBound
+            convert(bottomUp: src.value, firstRow: rows.lowerBound, width: width, height: height, into: dst.value, rowPairs: part,
+                    vectorized: vectorized)
         }
     }
 
-    /// Converts the image rows `2 · rowPairs` (and the chroma rows `rowPairs`).
+    /// Converts the image rows `2 · rowPairs` (and the chroma rows `rowPairs`); `source`
+    /// starts at GL's row `firstRow`.
     private static func convert(
-        bottomUp source: UnsafeRawPointer, width: Int, height: Int, into destination: UnsafeMutableRawPointer,
+        bottomUp source: UnsafeRawPointer, firstRow: Int, width: Int, height: Int, into destination: UnsafeMutableRawPointer,
         rowPairs: Range<Int>, vectorized: Bool
     ) {
         let chromaWidth = width / 2
@@ -73,7 +85,7 @@ enum RGBAToI420 {
         let stride = width * 4
         for cy in rowPairs {
             // Image row 2·cy is GL's row height − 1 − 2·cy.
-            let top = source + (height - 1 - 2 * cy) * stride
+            let top = source + (height - 1 - 2 * cy - firstRow) * stride
             let bottom = top - stride
             lumaRow(top, into: destination + 2 * cy * width, count: width, vectorized: vectorized)
             lumaRow(bottom, into: destination + (2 * cy + 1) * width, count: width, vectorized: vectorized)

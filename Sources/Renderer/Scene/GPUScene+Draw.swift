@@ -12,6 +12,11 @@ import SceneLedger
 ///   copied in and the particles drawn over it;
 /// - patched: the layer is valid but a change damaged part of it (`SceneDamage`): only the
 ///   damaged pixels of the layer are drawn again, then the frame is made from the layer.
+///
+/// A frame made from the layer with the particles of the frame before (the same scene
+/// time: `FramePacer` holds the flows still between animation steps) is drawn over that
+/// frame only where it changed: the layer's patch and the probe marker. Its
+/// `changedRows` let the read convert just those rows again.
 extension GPUScene {
     /// A device inside the view this frame.
     private struct Candidate {
@@ -48,6 +53,21 @@ extension GPUScene {
         _ vp: ViewProjection, view: DrawnView, sceneTimeMicros: Int64, triangleBudget: Int, pixelsPerTriangle: Double,
         target: GLFramebuffer
     ) throws(RendererError) -> RenderStats {
+        let held = heldFrameParticles
+        heldFrameParticles = nil
+        let (stats, particles) = try draw(
+            vp, view: view, sceneTimeMicros: sceneTimeMicros, triangleBudget: triangleBudget, pixelsPerTriangle: pixelsPerTriangle,
+            target: target, held: held)
+        heldFrameParticles = particles
+        return stats
+    }
+
+    /// `held`: the particles of the frame `target` holds, if it holds the last one drawn.
+    /// Returns the frame's statistics and its particles.
+    private func draw(
+        _ vp: ViewProjection, view: DrawnView, sceneTimeMicros: Int64, triangleBudget: Int, pixelsPerTriangle: Double,
+        target: GLFramebuffer, held: [Particle]?
+    ) throws(RendererError) -> (RenderStats, [Particle]) {
         glEnable(GLenum(GL_DEPTH_TEST))
         glDepthFunc(GLenum(GL_LEQUAL))
         glDepthMask(GLboolean(GL_TRUE))
@@ -68,36 +88,73 @@ extension GPUScene {
             markerFlipped = false
             staleLinks = nil
         }
+        // The target holds the frame before, and this one moves no particle on it.
+        let overHeld = lastFrameKey == key && held == links.particles
         if let layer = staticLayer, let saved = layer.usable(for: key, deviceBudget: max(0, triangleBudget - links.triangles)) {
             guard changed else {
-                layer.restore(into: target)
-                return try drawParticles(links.particles, vp, over: saved.stats, drawCalls: 1)
+                let stats = try frame(from: layer, patched: nil, over: saved.stats, drawCalls: 1, links.particles, vp, target: target, overHeld: overHeld)
+                return (stats, links.particles)
             }
             if let rect = damage.rect(in: vp), Double(rect.area) <= Self.maxPatchShare * Double(view.width * view.height) {
                 if let still = try patch(layer, rect: rect, vp, links: links, key: key) {
-                    layer.restore(into: target)
-                    var stats = try drawParticles(links.particles, vp, over: still.stats, drawCalls: still.stats.drawCalls + 1)
+                    var stats = try frame(
+                        from: layer, patched: rect, over: still.stats, drawCalls: still.stats.drawCalls + 1, links.particles, vp,
+                        target: target, overHeld: overHeld)
                     stats.patchedPixels = rect.area
-                    return stats
+                    return (stats, links.particles)
                 }
                 target.bindForDrawing()
             }
         }
-        return try drawWhole(vp, links: links, key: key, changed: changed, target: target)
+        return (try drawWhole(vp, links: links, key: key, changed: changed, target: target), links.particles)
     }
 
-    /// Draws `particles` over what the target holds; `still` is what lies under them.
+    /// Makes the frame from the layer (its `patched` pixels just drawn again, if any) and
+    /// `particles`. Over the held frame (`overHeld`: same key, same particles), only the
+    /// patched pixels and the probe marker's square can differ from it: only they are
+    /// copied from the layer and get the particles drawn over them again (scissored), and
+    /// `changedRows` names their rows. Otherwise the whole layer is copied in.
+    private func frame(
+        from layer: StaticLayer, patched: PixelRect?, over still: RenderStats, drawCalls: Int, _ particles: [Particle], _ vp: ViewProjection,
+        target: GLFramebuffer, overHeld: Bool
+    ) throws(RendererError) -> RenderStats {
+        guard overHeld else {
+            layer.restore(into: target)
+            return try drawParticles(particles, vp, over: still, drawCalls: drawCalls)
+        }
+        var rect = patched ?? .empty
+        if markerFlipped { rect = rect.union(ProbeMarker.rect(width: target.width, height: target.height)) }
+        var stats: RenderStats
+        if rect.isEmpty {
+            stats = try drawParticles(particles, vp, over: still, drawCalls: drawCalls, clip: .empty)
+        } else {
+            layer.restore(rect, into: target)
+            stats = try drawParticles(particles, vp, over: still, drawCalls: drawCalls, clip: rect)
+        }
+        stats.changedRows = rect.minY..<rect.maxY
+        return stats
+    }
+
+    /// Draws `particles` over what the target holds; `still` is what lies under them. With
+    /// a `clip`, only its pixels are drawn (none when it is empty); the statistics are the
+    /// whole frame's either way.
     private func drawParticles(
-        _ particles: [Particle], _ vp: ViewProjection, over still: RenderStats, drawCalls: Int, fromLayer: Bool = true
+        _ particles: [Particle], _ vp: ViewProjection, over still: RenderStats, drawCalls: Int, fromLayer: Bool = true,
+        clip: PixelRect? = nil
     ) throws(RendererError) -> RenderStats {
         var stats = still
         stats.visibleParticles = particles.count
         stats.drawnTriangles += ParticleBatch.triangleCount * particles.count
         stats.drawCalls = drawCalls + (particles.isEmpty ? 0 : 1)
         stats.fromStaticLayer = fromLayer
-        if !particles.isEmpty {
+        if !particles.isEmpty, clip?.isEmpty != true {
+            if let clip {
+                glEnable(GLenum(GL_SCISSOR_TEST))
+                glScissor(GLint(clip.minX), GLint(clip.minY), GLsizei(clip.width), GLsizei(clip.height))
+            }
             useMeshProgram(vp)
             particleBatch.draw(particles, radius: SceneStyle.particleRadius, vp)
+            if clip != nil { glDisable(GLenum(GL_SCISSOR_TEST)) }
         }
         try RendererError.checkGL("flow particles")
         return stats

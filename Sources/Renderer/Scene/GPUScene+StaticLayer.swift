@@ -69,6 +69,11 @@ final class StaticLayer {
         framebuffer.copyDrawn(to: target)
     }
 
+    /// Copies the layer's pixels inside `rect` into the same pixels of `target`.
+    func restore(_ rect: PixelRect, into target: GLFramebuffer) {
+        framebuffer.copyDrawn(to: target, x: rect.minX..<rect.maxX, y: rect.minY..<rect.maxY)
+    }
+
     func invalidate() {
         saved = nil
     }

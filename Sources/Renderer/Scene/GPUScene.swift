@@ -18,6 +18,9 @@ package struct RenderStats: Sendable, Equatable {
     /// The pixels of the still layer drawn again for a change (`SceneDamage`) before the
     /// frame was made from it; 0 when the layer needed no patch or the frame was drawn whole.
     package var patchedPixels = 0
+    /// When the frame was drawn over the one before and differs from it only in these GL
+    /// rows (bottom-up; empty: in none), the rows; nil when it may differ anywhere.
+    package var changedRows: Range<Int>?
 }
 
 /// The scene on the GPU: one model per `ModelRef` (with its LOD levels), per-device
@@ -75,6 +78,10 @@ final class GPUScene {
     /// the frames after it (`StaticLayer`).
     var lastFrameKey: StaticLayer.Key?
     var staticLayer: StaticLayer?
+    /// The flow particles of the last frame while the frame's framebuffer still holds it
+    /// (`GLContext` forgets them when it draws anything else there): a frame with the same
+    /// key and particles is drawn over it only where it changed (`GPUScene+Draw`).
+    var heldFrameParticles: [Particle]?
     /// Connection geometry (tubes, arrows and flow segments), kept until a device or
     /// connection changes: camera moves and probes, most of the events, leave it as it is.
     var linkCache: SceneInstances.ConnectionGeometry?
@@ -170,6 +177,7 @@ final class GPUScene {
         linkCache = nil
         staleLinks = nil
         staticLayer = nil
+        heldFrameParticles = nil
         damage.addEverything()
     }
 
@@ -231,11 +239,11 @@ final class GPUScene {
     /// corner, black while the probe counter is even and white while it is odd, drawn over
     /// everything as a scissored clear (exact colours, every MSAA sample, no shader).
     func drawProbeMarker(width: Int, height: Int) {
-        let side = min(ProbeMarker.size, width, height)
+        let rect = ProbeMarker.rect(width: width, height: height)
         let value: Float = state.probeMarker & 1 == 0 ? 0 : 1
         glEnable(GLenum(GL_SCISSOR_TEST))
         // GL rows run bottom-up; the frame's row 0 (its top) is GL's row height - 1.
-        glScissor(0, GLint(height - side), GLsizei(side), GLsizei(side))
+        glScissor(GLint(rect.minX), GLint(rect.minY), GLsizei(rect.width), GLsizei(rect.height))
         glColorMask(GLboolean(GL_TRUE), GLboolean(GL_TRUE), GLboolean(GL_TRUE), GLboolean(GL_TRUE))
         glClearColor(value, value, value, 1)
         glClear(GLbitfield(GL_COLOR_BUFFER_BIT))

@@ -14,4 +14,10 @@ package enum ProbeMarker {
     package static func value(forCounter counter: Int64) -> UInt8 {
         counter & 1 == 0 ? 0 : 255
     }
+
+    /// The square's pixels in a `width`×`height` frame, in GL's bottom-up rows.
+    static func rect(width: Int, height: Int) -> PixelRect {
+        let side = min(size, width, height)
+        return PixelRect(minX: 0, minY: height - side, maxX: side, maxY: height)
+    }
 }

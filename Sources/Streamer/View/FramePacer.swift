@@ -4,7 +4,10 @@
 ///   `1/maxFPS` after the last frame drawn for a change; animation and keep-alive frames
 ///   never hold it back, so a committed input reaches the encoder without waiting for
 ///   the next tick.
-/// - While the scene animates, frames come every `1/animationFPS`.
+/// - While the scene animates, frames come every `1/animationFPS`, and the flows move in
+///   steps of that interval: a change frame drawn soon after a step shows them where the
+///   step left them (`animationStepInterval`), so it differs from the frame before only
+///   where the change is, and encodes and decodes as a small one.
 /// - Otherwise a keep-alive frame every `1/keepAliveFPS`, so decoders and congestion
 ///   control keep going.
 package struct FramePacer: Sendable, Equatable {
@@ -28,22 +31,40 @@ package struct FramePacer: Sendable, Equatable {
     package var minimumInterval: UInt64 { 1_000_000_000 / UInt64(maxFPS) }
     /// The time between keep-alive frames.
     package var keepAliveInterval: UInt64 { 1_000_000_000 / UInt64(keepAliveFPS) }
+    /// The time between animation frames.
+    package var animationInterval: UInt64 { 1_000_000_000 / UInt64(animationFPS) }
+    /// A frame drawn at least this long after the last animation step takes a new one (the
+    /// flows move); sooner, it draws them at that step's scene time. Half a change interval
+    /// short of the animation interval, so under continuous input at the cap every other
+    /// change frame steps, and timer jitter never skips a step.
+    package var animationStepInterval: UInt64 { animationInterval - minimumInterval / 2 }
 
     /// The time of the next frame after one rendered at `lastFrame` (nil: none yet);
-    /// `lastChangeFrame` is when the last frame drawn for a change was (nil: none yet).
+    /// `lastChangeFrame` is when the last frame drawn for a change was, and
+    /// `lastAnimationStep` when the flows last moved (nil: none yet, or the same as
+    /// `lastFrame`).
     ///
     /// Change frames are spaced by `1/maxFPS` among themselves; an animation frame comes
-    /// only after a whole animation interval without any frame. So under continuous input
-    /// the rate is `maxFPS`, and an animated scene never delays a change by up to one
-    /// interval.
-    package func nextFrame(after lastFrame: UInt64?, lastChangeFrame: UInt64? = nil, changed: Bool, animating: Bool) -> UInt64 {
+    /// one animation interval after the last step, and never sooner than `1/maxFPS` after
+    /// any frame. So under continuous input the rate is `maxFPS`, and an animated scene
+    /// never delays a change by up to one interval.
+    package func nextFrame(
+        after lastFrame: UInt64?, lastChangeFrame: UInt64? = nil, lastAnimationStep: UInt64? = nil, changed: Bool, animating: Bool
+    ) -> UInt64 {
         guard let lastFrame else { return 0 }
         if changed {
             guard let lastChangeFrame else { return 0 }
             return lastChangeFrame &+ minimumInterval
         }
-        let interval: UInt64 = animating ? 1_000_000_000 / UInt64(animationFPS) : keepAliveInterval
-        return lastFrame &+ interval
+        guard animating else { return lastFrame &+ keepAliveInterval }
+        return max((lastAnimationStep ?? lastFrame) &+ animationInterval, lastFrame &+ minimumInterval)
+    }
+
+    /// Whether a frame drawn at `now` moves the flows on from the step taken at
+    /// `lastAnimationStep` (nil: none yet).
+    package func takesAnimationStep(at now: UInt64, lastAnimationStep: UInt64?) -> Bool {
+        guard let lastAnimationStep else { return true }
+        return now &- lastAnimationStep >= animationStepInterval
     }
 
     /// Lowers the rate when bandwidth stays low (fps before resolution): the cap becomes

@@ -22,6 +22,9 @@ struct RenderLoopState {
     var lastFrame: Frame?
     /// When a frame last went to the encoder, on the view's clock.
     var lastSentTime: UInt64?
+    /// The scene time the flows were last moved to, and when on the view's clock (nil: the
+    /// next frame moves them). Frames in between draw them there again (`FramePacer`).
+    var animationStep: (sceneMicros: Int64, at: UInt64)?
     var gate = CommitGate()
     /// Frames drawn from events not committed yet, oldest first, with the version each
     /// shows: each goes once its own version is committed, so input that keeps coming
@@ -41,6 +44,7 @@ struct RenderLoopState {
                 hasNewChanges = true
                 gate.reset(to: state.version)
                 held = []
+                animationStep = nil
             case .accepted(let events, let first, let at):
                 let batch = CommitGate.Batch(firstVersion: first, count: events.count, recordedAtMicros: at)
                 guard let version = projection?.version, gate.accept(batch, projectionVersion: version) else { continue }
@@ -74,13 +78,22 @@ struct RenderLoopState {
         if await gl.wouldRedraw(camera: camera, viewer: owner) { needsDraw = true }
     }
 
-    /// Renders and reads back one frame at the scene time the source gives (live: the wall
-    /// clock, so flows animate between events; replay: the playhead). Returns the frame to
-    /// send, or nil when it shows events not committed yet: it is then held until
-    /// `releaseHeld` finds their commit.
-    mutating func draw(_ gl: GLContext, owner: UUID, source: some ViewSource) async throws(RendererError) -> Frame? {
+    /// The scene time of a frame drawn at `now`: the source's (live: the wall clock, so flows
+    /// animate between events; replay: the playhead) when `pacer` says the flows move on,
+    /// else the last step's.
+    mutating func sceneTime(now: UInt64, pacer: FramePacer, source: some ViewSource) -> Int64 {
+        if let step = animationStep, !pacer.takesAnimationStep(at: now, lastAnimationStep: step.at) { return step.sceneMicros }
+        let time = source.frameSceneTimeMicros(stateMicros: projection?.state.sceneTimeMicros ?? 0)
+        animationStep = (time, now)
+        return time
+    }
+
+    /// Renders and reads back one frame at `sceneTime`'s time. Returns the frame to send, or
+    /// nil when it shows events not committed yet: it is then held until `releaseHeld` finds
+    /// their commit.
+    mutating func draw(_ gl: GLContext, owner: UUID, source: some ViewSource, now: UInt64, pacer: FramePacer) async throws(RendererError) -> Frame? {
         guard var current = projection else { throw RendererError(.closed, "no scene state yet") }
-        let time = source.frameSceneTimeMicros(stateMicros: current.state.sceneTimeMicros)
+        let time = sceneTime(now: now, pacer: pacer, source: source)
         if reset {
             _ = current.takeChanges()
             try await gl.renderScene(current.state, camera: camera, viewer: owner, sceneTimeMicros: time)

@@ -83,7 +83,9 @@ package final class StreamView: Sendable {
             }
             let animating = await gl.sceneAnimates
             let due = pacer.withLock {
-                $0.nextFrame(after: loop.lastFrameTime, lastChangeFrame: loop.lastChangeFrameTime, changed: loop.needsDraw, animating: animating)
+                $0.nextFrame(
+                    after: loop.lastFrameTime, lastChangeFrame: loop.lastChangeFrameTime, lastAnimationStep: loop.animationStep?.at,
+                    changed: loop.needsDraw, animating: animating)
             }
             if now < due {
                 await signal.wait(nanoseconds: due - now)
@@ -98,7 +100,7 @@ package final class StreamView: Sendable {
             }
             if loop.needsDraw { loop.lastChangeFrameTime = now }
             do {
-                if let frame = try await loop.draw(gl, owner: cameraOwner, source: source) {
+                if let frame = try await loop.draw(gl, owner: cameraOwner, source: source, now: now, pacer: pacer.withLock { $0 }) {
                     pipeline.push(frame)
                     loop.lastSentTime = now
                 }

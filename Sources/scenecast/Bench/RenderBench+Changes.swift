@@ -6,6 +6,10 @@ import SceneLedger
 /// holds its camera: a camera move draws the frame whole; an animation-only frame copies
 /// the still layer and draws the particles; a probe flips the corner marker over the layer;
 /// a selection and a device move patch the layer where they changed it (`SceneDamage`).
+///
+/// As in a live view, input between two animation steps keeps the step's scene time
+/// (`FramePacer.animationStepInterval`): its frame is drawn over the one before only where
+/// it changed. A probe that lands on a step moves the particles too.
 extension RenderBench {
     struct ChangeTimes {
         var kinds: [(name: String, times: Percentiles)]
@@ -14,7 +18,7 @@ extension RenderBench {
     }
 
     /// Frame kinds in the order printed.
-    static let changeKinds = ["camera move (whole frame)", "animation", "probe", "selection", "device move"]
+    static let changeKinds = ["camera move (whole frame)", "animation", "probe", "probe on an animation step", "selection", "device move"]
 
     func changeTimes(devices: Int, width: Int, height: Int) async throws -> ChangeTimes {
         let viewer = UUID()
@@ -31,13 +35,14 @@ extension RenderBench {
         var patched: [Double] = []
         var time: Int64 = 0
         var version = projection.version
-        /// Applies `event` (if any) and times one frame, rendered and read back as I420.
-        func frame(_ kind: String?, _ event: SceneEvent? = nil, camera: Camera = base) async throws {
+        /// Applies `event` (if any) and times one frame, rendered and read back as I420: an
+        /// animation step later, or (`step` false) at the scene time of the frame before.
+        func frame(_ kind: String?, _ event: SceneEvent? = nil, camera: Camera = base, step: Bool = true) async throws {
             if let event {
                 version += 1
                 projection.apply(event, version: version, recordedAtMicros: 2_000_000 + time)
             }
-            time += 33_333
+            if step { time += 33_333 }
             let start = Progress.now()
             let stats = try await context.renderScene(
                 projection.state, changes: projection.takeChanges(), camera: camera, viewer: viewer, sceneTimeMicros: time)
@@ -55,11 +60,12 @@ extension RenderBench {
             try await frame(nil)  // the first frame at the camera again: drawn whole
             try await frame(nil)  // saves the still layer
             try await frame(Self.changeKinds[1])
-            try await frame(Self.changeKinds[2], .latencyProbed(participant: viewer, probe: "bench-\(i)"))
+            try await frame(Self.changeKinds[2], .latencyProbed(participant: viewer, probe: "bench-\(i)"), step: false)
+            try await frame(Self.changeKinds[3], .latencyProbed(participant: viewer, probe: "bench-\(i)-step"))
             let device = picked[i % picked.count]
-            try await frame(Self.changeKinds[3], .selectionChanged(participant: viewer, device: device))
+            try await frame(Self.changeKinds[4], .selectionChanged(participant: viewer, device: device), step: false)
             let position = projection.state.devices[device]!.position
-            try await frame(Self.changeKinds[4], .deviceMoved(id: device, position: position + Vec3(i % 2 == 0 ? 0.5 : -0.5, 0, 0)))
+            try await frame(Self.changeKinds[5], .deviceMoved(id: device, position: position + Vec3(i % 2 == 0 ? 0.5 : -0.5, 0, 0)), step: false)
             progress.update(Int64(i + 1))
         }
         progress.finish(Int64(frames))
