@@ -40,24 +40,19 @@ package struct FramePacer: Sendable, Equatable {
     package var animationStepInterval: UInt64 { animationInterval - minimumInterval / 2 }
 
     /// The time of the next frame after one rendered at `lastFrame` (nil: none yet);
-    /// `lastChangeFrame` is when the last frame drawn for a change was, and
-    /// `lastAnimationStep` when the flows last moved (nil: none yet, or the same as
-    /// `lastFrame`).
+    /// `lastChangeFrame` is when the last frame drawn for a change was (nil: none yet).
     ///
     /// Change frames are spaced by `1/maxFPS` among themselves; an animation frame comes
-    /// one animation interval after the last step, and never sooner than `1/maxFPS` after
-    /// any frame. So under continuous input the rate is `maxFPS`, and an animated scene
-    /// never delays a change by up to one interval.
-    package func nextFrame(
-        after lastFrame: UInt64?, lastChangeFrame: UInt64? = nil, lastAnimationStep: UInt64? = nil, changed: Bool, animating: Bool
-    ) -> UInt64 {
+    /// only after a whole animation interval without any frame. So under continuous input
+    /// the rate is `maxFPS` (the change frames take the animation steps), and an animated
+    /// scene never delays a change by up to one interval.
+    package func nextFrame(after lastFrame: UInt64?, lastChangeFrame: UInt64? = nil, changed: Bool, animating: Bool) -> UInt64 {
         guard let lastFrame else { return 0 }
         if changed {
             guard let lastChangeFrame else { return 0 }
             return lastChangeFrame &+ minimumInterval
         }
-        guard animating else { return lastFrame &+ keepAliveInterval }
-        return max((lastAnimationStep ?? lastFrame) &+ animationInterval, lastFrame &+ minimumInterval)
+        return lastFrame &+ (animating ? animationInterval : keepAliveInterval)
     }
 
     /// Whether a frame drawn at `now` moves the flows on from the step taken at

@@ -83,9 +83,7 @@ package final class StreamView: Sendable {
             }
             let animating = await gl.sceneAnimates
             let due = pacer.withLock {
-                $0.nextFrame(
-                    after: loop.lastFrameTime, lastChangeFrame: loop.lastChangeFrameTime, lastAnimationStep: loop.animationStep?.at,
-                    changed: loop.needsDraw, animating: animating)
+                $0.nextFrame(after: loop.lastFrameTime, lastChangeFrame: loop.lastChangeFrameTime, changed: loop.needsDraw, animating: animating)
             }
             if now < due {
                 await signal.wait(nanoseconds: due - now)
