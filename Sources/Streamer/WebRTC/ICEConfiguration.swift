@@ -1,4 +1,4 @@
-package import Foundation
+import Foundation
 package import SceneLedger
 
 /// ICE settings from `serve --ice-server` and `--ice-address`.

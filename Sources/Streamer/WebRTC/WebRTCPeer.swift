@@ -1,6 +1,6 @@
 import CGStreamer
 package import Logging
-package import Synchronization
+import Synchronization
 
 /// One viewer's send pipeline: `appsrc` (the encoded frames of the view it watches) →
 /// RTP payloader (`rtph264pay` zero-latency, SPS/PPS with every keyframe, MTU 1200; or

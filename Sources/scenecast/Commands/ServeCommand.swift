@@ -92,7 +92,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let demo {
             let id = DemoScenes.id(devices: demo)
             if try await session.store.scene(id) == nil {
-                try await SceneSeeder(store: session.store, conninfo: session.conninfo, logger: logger)
+                _ = try await SceneSeeder(store: session.store, conninfo: session.conninfo, logger: logger)
                     .create(name: "Demo plant (\(demo) devices)", demoDevices: demo, id: id)
             }
             demoScene = id

@@ -131,7 +131,7 @@ actor ReplayViewSource: ViewSource {
             flushTask = Task {
                 try? await Task.sleep(nanoseconds: nanos)
                 guard !Task.isCancelled else { return }
-                await self.flush()
+                self.flush()
             }
         case .held:
             break

@@ -17,7 +17,7 @@ struct ModelUpload: Sendable {
     /// stores it under its SHA-256 and answers with its record.
     func upload(_ request: Request, name: String) async throws -> Response {
         let temp = FileManager.default.temporaryDirectory.appendingPathComponent("scenecast-upload-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: temp.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: temp.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: temp) }
         let handle = try FileHandle(forWritingTo: temp)
         var hasher = SHA256()
