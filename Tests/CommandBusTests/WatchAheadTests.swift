@@ -16,19 +16,28 @@ struct WatchAheadTests {
             let changes = Mutex<[Change]>([])
         }
         let log = Log()
-        let task: Task<Void, Never>
+        let task: Task<Void, Never>?
 
         init(_ stream: AsyncStream<CommittedChange>) {
             let log = self.log
             task = Task {
-                for await change in stream {
-                    log.changes.withLock {
-                        switch change {
-                        case .state(let s): $0.append(("state", s.version, 0, s.sceneTimeMicros, s))
-                        case .events(let e, let first, let at): $0.append(("events", first, e.count, at, nil))
-                        case .accepted(let e, let first, let at): $0.append(("accepted", first, e.count, at, nil))
-                        }
-                    }
+                for await change in stream { Collected.record(change, in: log) }
+            }
+        }
+
+        /// For changes handed over directly (`watchCommitted(ahead:deliver:)`).
+        init() {
+            task = nil
+        }
+
+        func record(_ change: CommittedChange) { Collected.record(change, in: log) }
+
+        static func record(_ change: CommittedChange, in log: Log) {
+            log.changes.withLock {
+                switch change {
+                case .state(let s): $0.append(("state", s.version, 0, s.sceneTimeMicros, s))
+                case .events(let e, let first, let at): $0.append(("events", first, e.count, at, nil))
+                case .accepted(let e, let first, let at): $0.append(("accepted", first, e.count, at, nil))
                 }
             }
         }
@@ -65,8 +74,31 @@ struct WatchAheadTests {
         #expect(stored.first?.recordedAtMicros == seen.first?.at)
         #expect(!plain.all.contains { $0.kind == "accepted" }, "a plain watcher never hears of uncommitted events")
         #expect(plain.all.first?.kind == "state" && ahead.all.first?.kind == "state")
-        ahead.task.cancel()
-        plain.task.cancel()
+        ahead.task?.cancel()
+        plain.task?.cancel()
+        await f.shutdown()
+    }
+
+    @Test("a watcher handed the changes directly hears the same, in order, and nothing once it unwatches")
+    func handedDirectly() async throws {
+        let f = try await SceneHostIntegrationTests().fixture()
+        let direct = Collected()
+        let id = await f.host.watchCommitted(ahead: true) { direct.record($0) }
+        #expect(direct.all.map(\.kind) == ["state"], "the whole state at once, before the call returns")
+        let sink = RecordingSink()
+        let joined = try await f.host.join(actor: UUID(), name: "Ada", role: .driver, sink: sink, clientTimeMillis: 1)
+        let drag = { (x: Double) in ClientCommand(id: UUID(), timestampMillis: 1, body: .deviceDrag(id: f.device, position: Vec3(x, 0, 0))) }
+        let first = drag(5)
+        await f.host.receive(first, from: joined.session)
+        let version = Int64(try #require(try await sink.wait(for: "ack", ref: first.id)["version"]?.doubleValue))
+        let seen = direct.all.filter { $0.first == version && $0.kind != "state" }
+        #expect(seen.map(\.kind) == ["accepted", "events"], "accepted, then committed, before the ack")
+        await f.host.unwatch(id)
+        let count = direct.all.count
+        let second = drag(6)
+        await f.host.receive(second, from: joined.session)
+        _ = try await sink.wait(for: "ack", ref: second.id)
+        #expect(direct.all.count == count, "nothing after unwatching")
         await f.shutdown()
     }
 
@@ -104,7 +136,7 @@ struct WatchAheadTests {
         #expect(!seen.contains { $0.kind == "events" && $0.first == accepted.first }, "the doomed events are never committed")
         let rebuilt = try #require(seen.last { $0.kind == "state" }?.state)
         #expect(rebuilt.devices[f.device]?.position == Vec3(42, 0, 0), "the whole state shows what the ledger holds")
-        ahead.task.cancel()
+        ahead.task?.cancel()
         await f.shutdown()
     }
 }

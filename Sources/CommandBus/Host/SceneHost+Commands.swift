@@ -173,7 +173,9 @@ extension SceneHost {
         switch commit.result {
         case .success(let result) where !result.duplicate:
             recentCommands[commit.commandID] = .committed(version: result.lastVersion)
-            for w in waiters { sessions[w]?.sink.send(.ack(ref: commit.commandID, version: result.lastVersion)) }
+            // Watchers first: a view's frame drawn ahead is sent only once this commit
+            // reaches it, while nothing waits on an ack; the pool mostly runs first the
+            // tasks woken first.
             if result.firstVersion == committed.state.version + 1 {
                 for (i, event) in commit.events.enumerated() {
                     committed.apply(event, version: result.firstVersion + Int64(i), recordedAtMicros: result.recordedAtMicros)
@@ -185,6 +187,7 @@ extension SceneHost {
                 markForRebuild("the committed projection is at \(committed.state.version), a commit arrived at \(result.firstVersion)")
             }
             // Otherwise a reload already folded these versions in.
+            for w in waiters { sessions[w]?.sink.send(.ack(ref: commit.commandID, version: result.lastVersion)) }
         case .success(let result):
             // The ledger already had this command id (written before a restart): the live
             // state applied it a second time, so rebuild from the ledger.

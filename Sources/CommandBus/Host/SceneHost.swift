@@ -1,7 +1,7 @@
 package import Foundation
 package import Logging
 package import SceneLedger
-package import ServiceLifecycle
+import ServiceLifecycle
 
 /// Hosts one scene: holds its writer lease, keeps the live projection, runs every command
 /// of every participant through the dispatcher and the ledger, and fans out the results.
@@ -46,8 +46,8 @@ package actor SceneHost: Service {
     var stopped = false
     /// The lease release of the first `stop`, which later calls wait for.
     private var stopping: Task<Void, Never>?
-    /// Streams of the live state's changes (the streamer's views), by watcher id.
-    var watchers: [UUID: AsyncStream<CommittedChange>.Continuation] = [:]
+    /// Watchers of the live state's changes (the streamer's views), by id.
+    var watchers: [UUID: Watcher] = [:]
     /// Watchers that also hear of events accepted but not yet committed (`.accepted`).
     var watchersAhead: Set<UUID> = []
     let commits: AsyncStream<Commit>
@@ -165,7 +165,7 @@ package actor SceneHost: Service {
         stopped = true
         for session in sessions.values { session.sink.close(reason: reason) }
         sessions.removeAll()
-        for watcher in watchers.values { watcher.finish() }
+        for watcher in watchers.values { watcher.finish?() }
         watchers.removeAll()
         watchersAhead.removeAll()
         commitSink.finish()

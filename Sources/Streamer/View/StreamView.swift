@@ -22,6 +22,8 @@ package final class StreamView: Sendable {
     /// Nanoseconds spent rendering plus reading back, summed over `framesRendered`.
     package let renderNanos = Atomic<Int>(0)
     private let tasks = Mutex<[Task<Void, Never>]>([])
+    /// Ends the watch of the view's source.
+    private let unwatch = Mutex<(@Sendable () -> Void)?>(nil)
     let logger: Logger
 
     package init(cameraOwner: UUID, pipeline: ViewPipeline, pacer: FramePacer, logger: Logger) {
@@ -35,19 +37,19 @@ package final class StreamView: Sendable {
 
     /// Starts watching `source` (a live `SceneHost`, or a replay) and rendering.
     package func start(source: some ViewSource) async {
-        let changes = await source.viewChanges()
-        let watch = Task {
-            for await change in changes {
-                self.pending.withLock { $0.append(change) }
-                self.signal.signal()
-            }
+        let unwatch = await source.watchViewChanges { [weak self] change in
+            guard let self else { return }
+            self.pending.withLock { $0.append(change) }
+            self.signal.signal()
         }
         let render = Task { await self.renderLoop(source) }
-        tasks.withLock { $0 = [watch, render] }
+        tasks.withLock { $0 = [render] }
+        self.unwatch.withLock { $0 = unwatch }
     }
 
     /// Stops rendering and the pipeline.
     package func stop() {
+        self.unwatch.withLock { $0 }?()
         for task in tasks.withLock({ $0 }) { task.cancel() }
         signal.signal()
         pipeline.stop()
