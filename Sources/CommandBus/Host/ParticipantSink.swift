@@ -1,4 +1,4 @@
-package import Foundation
+import Foundation
 import Synchronization
 
 /// Where a scene host sends one participant's messages: the WebSocket (or, later, the

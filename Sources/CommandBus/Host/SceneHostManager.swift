@@ -1,7 +1,7 @@
 package import Foundation
 package import Logging
 package import SceneLedger
-package import ServiceLifecycle
+import ServiceLifecycle
 
 /// Starts a `SceneHost` the first time a scene is joined and runs every host as a child
 /// task of its own `run`, so the service group's shutdown reaches each of them.
@@ -76,7 +76,7 @@ package actor SceneHostManager: Service {
                     }
                 }
                 // Shutting down: stop every host; their run() calls then return.
-                for host in await self.allHosts() {
+                for host in self.allHosts() {
                     await host.stop(reason: CommandError(.unavailable, "the server is shutting down"))
                 }
                 await group.waitForAll()

@@ -98,7 +98,7 @@ struct SignalSession {
             }
         }
 
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        await withThrowingTaskGroup(of: Void.self) { group in
             // Outbound: everything the host says to this participant, in order.
             group.addTask {
                 for await event in socketSink.events {
