@@ -206,6 +206,7 @@ package actor GLContext {
         rowsDrawnSinceI420 = nil  // until the body has drawn what it says
         let stats = try body(framebuffer)
         if let rows = stats.changedRows, let before = drawnBefore {
+            // The rows of both draws, and those between: one read covers them.
             rowsDrawnSinceI420 = before.isEmpty ? rows : rows.isEmpty ? before : min(before.lowerBound, rows.lowerBound)..<max(before.upperBound, rows.upperBound)
         }
         self.sceneTimeMicros = sceneTimeMicros

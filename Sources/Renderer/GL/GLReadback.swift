@@ -137,15 +137,11 @@ final class GLReadback {
             switch request.copy {
             case .toI420:
                 let into = UnsafeMutableRawPointer(destination.baseAddress!)
-                if let base = request.base {
-                    // The frame before, then the rows drawn again over it.
-                    base.withUnsafeBytes { into.copyMemory(from: $0.baseAddress!, byteCount: count) }
-                    RGBAToI420.convert(
-                        bottomUp: source.baseAddress!, width: request.frameWidth, height: request.frameHeight, into: into,
-                        glRows: request.firstRow..<request.firstRow + request.readHeight)
-                } else {
-                    RGBAToI420.convert(bottomUp: source.baseAddress!, width: request.readWidth, height: request.readHeight, into: into)
-                }
+                // A read of some rows goes over the frame before.
+                request.base?.withUnsafeBytes { into.copyMemory(from: $0.baseAddress!, byteCount: count) }
+                RGBAToI420.convert(
+                    bottomUp: source.baseAddress!, width: request.frameWidth, height: request.frameHeight, into: into,
+                    glRows: request.firstRow..<request.firstRow + request.readHeight)
             case .flipRows:
                 let rowBytes = request.readWidth * 4
                 let rows = request.readHeight

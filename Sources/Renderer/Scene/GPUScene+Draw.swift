@@ -124,13 +124,8 @@ extension GPUScene {
         }
         var rect = patched ?? .empty
         if markerFlipped { rect = rect.union(ProbeMarker.rect(width: target.width, height: target.height)) }
-        var stats: RenderStats
-        if rect.isEmpty {
-            stats = try drawParticles(particles, vp, over: still, drawCalls: drawCalls, clip: .empty)
-        } else {
-            layer.restore(rect, into: target)
-            stats = try drawParticles(particles, vp, over: still, drawCalls: drawCalls, clip: rect)
-        }
+        if !rect.isEmpty { layer.restore(rect, into: target) }
+        var stats = try drawParticles(particles, vp, over: still, drawCalls: drawCalls, clip: rect)
         stats.changedRows = rect.minY..<rect.maxY
         return stats
     }
@@ -150,7 +145,7 @@ extension GPUScene {
         if !particles.isEmpty, clip?.isEmpty != true {
             if let clip {
                 glEnable(GLenum(GL_SCISSOR_TEST))
-                glScissor(GLint(clip.minX), GLint(clip.minY), GLsizei(clip.width), GLsizei(clip.height))
+                clip.scissor()
             }
             useMeshProgram(vp)
             particleBatch.draw(particles, radius: SceneStyle.particleRadius, vp)
@@ -191,7 +186,7 @@ extension GPUScene {
     ) throws(RendererError) -> Still? {
         layer.framebuffer.bindForDrawing()
         glEnable(GLenum(GL_SCISSOR_TEST))
-        glScissor(GLint(rect.minX), GLint(rect.minY), GLsizei(rect.width), GLsizei(rect.height))
+        rect.scissor()
         defer { glDisable(GLenum(GL_SCISSOR_TEST)) }
         let still = try drawStill(vp, links: links, key: key, clip: rect)
         guard !still.stats.budgetLimited else {

@@ -243,7 +243,7 @@ final class GPUScene {
         let value: Float = state.probeMarker & 1 == 0 ? 0 : 1
         glEnable(GLenum(GL_SCISSOR_TEST))
         // GL rows run bottom-up; the frame's row 0 (its top) is GL's row height - 1.
-        glScissor(GLint(rect.minX), GLint(rect.minY), GLsizei(rect.width), GLsizei(rect.height))
+        rect.scissor()
         glColorMask(GLboolean(GL_TRUE), GLboolean(GL_TRUE), GLboolean(GL_TRUE), GLboolean(GL_TRUE))
         glClearColor(value, value, value, 1)
         glClear(GLbitfield(GL_COLOR_BUFFER_BIT))

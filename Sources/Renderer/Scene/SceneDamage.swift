@@ -1,3 +1,4 @@
+import CEGL
 import Foundation
 
 /// What changed in a scene's still part (devices, tubes, arrows, the ground) since the last
@@ -82,6 +83,11 @@ struct PixelRect: Equatable {
         if isEmpty { return other }
         if other.isEmpty { return self }
         return PixelRect(minX: min(minX, other.minX), minY: min(minY, other.minY), maxX: max(maxX, other.maxX), maxY: max(maxY, other.maxY))
+    }
+
+    /// Sets the GL scissor box to this rectangle (the caller enables the test).
+    func scissor() {
+        glScissor(GLint(minX), GLint(minY), GLsizei(width), GLsizei(height))
     }
 
     func intersects(_ other: PixelRect) -> Bool {
