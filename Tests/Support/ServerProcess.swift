@@ -41,7 +41,7 @@ package final class ServerProcess: Sendable {
     package init(database: String, extra: [String] = []) async throws {
         port = ServerProcess.freePort()
         output = FileManager.default.temporaryDirectory.appendingPathComponent("scenecast-serve-\(port).log")
-        FileManager.default.createFile(atPath: output.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
         process = Process()
         process.executableURL = ServerProcess.executable
         process.arguments = ["serve", "--port", String(port), "--database", database, "--log-level", "warning"] + extra

@@ -1,4 +1,4 @@
-package import Foundation
+import Foundation
 
 /// Streams selected events from the ledger into an audit file and writes its signed
 /// manifest beside it (`FILE.manifest.json`).

@@ -1,5 +1,5 @@
 import Dispatch
-package import Foundation
+import Foundation
 
 /// Verifies an audit export offline, with no database: the manifest's signature, every
 /// row's hash and chain link, and the manifest's counts, hashes and file digest.
