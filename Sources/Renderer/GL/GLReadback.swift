@@ -31,14 +31,6 @@ final class GLReadback {
         var format: Frame.Format
         var sceneTimeMicros: Int64
 
-        init(
-            readWidth: Int, readHeight: Int, firstRow: Int = 0, base: [UInt8]? = nil, copy: Copy, frameWidth: Int, frameHeight: Int,
-            format: Frame.Format, sceneTimeMicros: Int64
-        ) {
-            (self.readWidth, self.readHeight, self.firstRow, self.base, self.copy) = (readWidth, readHeight, firstRow, base, copy)
-            (self.frameWidth, self.frameHeight, self.format, self.sceneTimeMicros) = (frameWidth, frameHeight, format, sceneTimeMicros)
-        }
-
         /// How bytes leave the mapped buffer.
         enum Copy {
             /// As read: a packed I420 target, already in memory order.
