@@ -28,9 +28,11 @@ struct SceneRenderingTests {
     let camera = Camera(target: Vec3(0.5, 0.8, 0), distance: 11, azimuth: 20, elevation: 25, fov: 50)
 
     func render(_ state: SceneState, camera: Camera, budget: Int = 400_000, width: Int = 160, height: Int = 120) async throws -> (RGBAImage, RenderStats) {
-        // The goldens are antialiased: 4x MSAA whatever `auto` would pick on this machine.
+        // The goldens are antialiased (4x MSAA whatever `auto` would pick on this machine)
+        // and drawn at a CPU rasterizer's detail levels (a GPU picks finer ones), so they
+        // compare rasterizers, not levels of detail.
         let context = try await GLContext.make(width: width, height: height, samples: 4, logger: Logger(label: "test.render"))
-        let stats = try await context.renderScene(state, camera: camera, viewer: viewer, triangleBudget: budget)
+        let stats = try await context.renderScene(state, camera: camera, viewer: viewer, triangleBudget: budget, pixelsPerTriangle: 64)
         let frame = try await context.readFrameRGBA()
         await context.close()
         return (RGBAImage(width: frame.width, height: frame.height, pixels: frame.bytes), stats)

@@ -16,10 +16,13 @@ extension GLContext {
     /// `readFrameRGBA` or `readFrameI420`), after `updateScene(state, changes:...)`.
     /// Animation uses `sceneTimeMicros` (default: the state's scene time), never the clock.
     /// The latency probe marker (`ProbeMarker`) is drawn last, over everything.
+    /// `triangleBudget` and `pixelsPerTriangle` default to this rasterizer's
+    /// (`defaultTriangleBudget`, `pixelsPerTriangle`); tests pin them, so a golden image
+    /// shows the same detail levels on a CPU rasterizer and a GPU.
     @discardableResult
     package func renderScene(
         _ state: SceneState, changes: [RenderChange], camera: Camera, viewer: UUID? = nil,
-        sceneTimeMicros: Int64? = nil, triangleBudget: Int? = nil,
+        sceneTimeMicros: Int64? = nil, triangleBudget: Int? = nil, pixelsPerTriangle: Double? = nil,
         models: @escaping @Sendable (ModelRef) -> Mesh? = { _ in nil }
     ) throws(RendererError) -> RenderStats {
         let scene = try requireScene(models: models)
@@ -31,7 +34,8 @@ extension GLContext {
             let view = GPUScene.DrawnView(camera: camera, viewer: viewer, width: width, height: height)
             let stats = try scene.draw(
                 ViewProjection(camera: camera, width: width, height: height), view: view, sceneTimeMicros: time,
-                triangleBudget: triangleBudget ?? defaultTriangleBudget, pixelsPerTriangle: pixelsPerTriangle, target: target)
+                triangleBudget: triangleBudget ?? defaultTriangleBudget, pixelsPerTriangle: pixelsPerTriangle ?? self.pixelsPerTriangle,
+                target: target)
             scene.drawProbeMarker(width: width, height: height)
             scene.lastDrawn = view
             return stats
@@ -42,13 +46,14 @@ extension GLContext {
     @discardableResult
     package func renderScene(
         _ state: SceneState, camera: Camera, viewer: UUID? = nil, sceneTimeMicros: Int64? = nil,
-        triangleBudget: Int? = nil, models: @escaping @Sendable (ModelRef) -> Mesh? = { _ in nil }
+        triangleBudget: Int? = nil, pixelsPerTriangle: Double? = nil,
+        models: @escaping @Sendable (ModelRef) -> Mesh? = { _ in nil }
     ) throws(RendererError) -> RenderStats {
         var projection = RenderProjection(state: state)
         gpuScene?.reset()
         return try renderScene(
             state, changes: projection.takeChanges(), camera: camera, viewer: viewer, sceneTimeMicros: sceneTimeMicros,
-            triangleBudget: triangleBudget, models: models
+            triangleBudget: triangleBudget, pixelsPerTriangle: pixelsPerTriangle, models: models
         )
     }
 
