@@ -222,4 +222,31 @@ struct SignalEndToEndTests {
         #expect(unknownScene.status != 0)
         #expect(unknownScene.output.contains("does not exist"))
     }
+
+    @Test("a scenecast copied without its resource folders names them instead of crashing; with them beside it, it runs")
+    func missingResources() async throws {
+        let db = try await TestDatabase.make()
+        let files = FileManager.default
+        let directory = files.temporaryDirectory.appendingPathComponent("scenecast-alone-\(UUID().uuidString)")
+        try files.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? files.removeItem(at: directory) }
+        let alone = directory.appendingPathComponent("scenecast")
+        try files.copyItem(at: ServerProcess.executable, to: alone)
+
+        let migrate = try ServerProcess.run(["migrate", "--database", db.conninfo], executable: alone)
+        #expect(migrate.status == 1)
+        #expect(migrate.output.contains("scenecast_SceneLedger.resources/Migrations is missing beside \(alone.path)"))
+        #expect(!migrate.output.contains("Fatal error"))
+        let serve = try ServerProcess.run(["serve", "--port", String(ServerProcess.freePort()), "--database", db.conninfo], executable: alone)
+        #expect(serve.status == 1)
+        #expect(serve.output.contains("scenecast_scenecast.resources/Public is missing"))
+        #expect(!serve.output.contains("Fatal error"))
+
+        // Beside its folders (here through a symbolic link to the built program), it finds them.
+        let link = directory.appendingPathComponent("linked")
+        try files.createSymbolicLink(at: link, withDestinationURL: ServerProcess.executable)
+        let linked = try ServerProcess.run(["migrate", "--database", db.conninfo], executable: link)
+        #expect(linked.status == 0, "\(linked.output)")
+        #expect(linked.output.contains("schema is up to date"))
+    }
 }

@@ -20,7 +20,9 @@ package final class ServerProcess: Sendable {
     }
 
     /// Runs `scenecast <arguments>` to completion and returns its exit status and output.
-    package static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
+    package static func run(
+        _ arguments: [String], environment: [String: String] = [:], executable: URL = ServerProcess.executable
+    ) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments

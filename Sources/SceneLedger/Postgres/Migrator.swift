@@ -43,9 +43,7 @@ package struct Migrator: Sendable {
 
     /// The migrations shipped with this build (the top-level `migrations/` folder).
     package static func bundled(logger: Logger) throws(LedgerError) -> Migrator {
-        guard let folder = Bundle.module.url(forResource: "Migrations", withExtension: nil) else {
-            throw LedgerError(.migration, "The bundled migrations folder is missing from this build")
-        }
+        let folder = try ResourceFolder.locate("Migrations", bundle: "scenecast_SceneLedger")
         let files: [URL]
         do {
             files = try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)

@@ -35,6 +35,8 @@ public struct LedgerError: Error, CustomStringConvertible, Sendable {
         public static let shutdown = Code("shutdown")
         /// A caller broke an API precondition (an empty append, say).
         public static let invalidArgument = Code("invalid_argument")
+        /// Files shipped beside the executable (migrations, the web client) are missing.
+        public static let resourcesMissing = Code("resources_missing")
     }
 
     public let code: Code

@@ -77,9 +77,10 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = global.makeLogger()
         try PortCheck.ensureFree(host: host, port: port)
+        let publicFolder = try ScenecastServer.publicFolder()
         let session = try await database.open(logger: logger)
         do {
-            try await serve(session, logger: logger)
+            try await serve(session, publicFolder: publicFolder, logger: logger)
         } catch {
             await session.close()
             throw error
@@ -87,7 +88,7 @@ struct ServeCommand: AsyncParsableCommand {
         await session.close()
     }
 
-    private func serve(_ session: DatabaseSession, logger: Logger) async throws {
+    private func serve(_ session: DatabaseSession, publicFolder: String, logger: Logger) async throws {
         var demoScene: UUID?
         if let demo {
             let id = DemoScenes.id(devices: demo)
@@ -113,7 +114,7 @@ struct ServeCommand: AsyncParsableCommand {
         // Picking BVHs of the built-in equipment, for the first click and hover.
         ModelBVHCache.shared.warmBuiltins()
         let app = ScenecastServer.makeApplication(
-            host: host, port: port,
+            host: host, port: port, publicFolder: publicFolder,
             .init(
                 store: session.store, hosts: hosts, streamer: streamer, demoScene: demoScene,
                 database: session.embedded == nil ? "external" : "embedded", maxModelBytes: maxModelMB << 20,

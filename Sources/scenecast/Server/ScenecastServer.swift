@@ -25,7 +25,8 @@ enum ScenecastServer {
         let metrics = ClientMetricsBoard()
     }
 
-    static func makeApplication(host: String, port: Int, _ deps: Dependencies) -> some ApplicationProtocol {
+    /// `publicFolder`: the web client's files (`publicFolder()`).
+    static func makeApplication(host: String, port: Int, publicFolder: String, _ deps: Dependencies) -> some ApplicationProtocol {
         let router = Router(context: ServerRequestContext.self)
         router.middlewares.add(FileMiddleware(publicFolder, searchForIndexHtml: true, logger: deps.logger))
         router.get("/health") { _, _ -> Response in
@@ -64,11 +65,11 @@ enum ScenecastServer {
 
     /// The web client's files, shipped as a resource of this executable.
     /// `SCENECAST_PUBLIC_DIR` serves them from elsewhere (a checkout, while editing them).
-    static var publicFolder: String {
+    static func publicFolder() throws(LedgerError) -> String {
         if let override = ProcessInfo.processInfo.environment["SCENECAST_PUBLIC_DIR"], !override.isEmpty {
             return override
         }
-        return Bundle.module.url(forResource: "Public", withExtension: nil)?.path ?? "Public"
+        return try ResourceFolder.locate("Public", bundle: "scenecast_scenecast").path
     }
 
     /// `POST /api/metrics`: a client's quality report, kept for `/health`. 204, or a
