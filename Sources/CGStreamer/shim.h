@@ -52,7 +52,7 @@ static inline gchar *scenecast_get_string(gpointer object, const char *name) {
     g_object_get(object, name, &value, NULL);
     return value;
 }
-/* An enum or int property. */
+/* An enum, int or boolean (gboolean) property. */
 static inline gint scenecast_get_enum(gpointer object, const char *name) {
     gint value = 0;
     g_object_get(object, name, &value, NULL);

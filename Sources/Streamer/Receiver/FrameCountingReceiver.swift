@@ -44,10 +44,7 @@ package final class FrameCountingReceiver: @unchecked Sendable {
         pipeline = GstElementRef(sinking: gst_pipeline_new("receiver")!)
         webrtc = try GStreamer.make("webrtcbin")
         webrtc.set("bundle-policy", nick: "max-bundle")
-        if let agent = scenecast_get_object(webrtc.raw, "ice-agent") {
-            for address in localAddresses { _ = scenecast_emit_add_local_ip_address(agent, address) }
-            g_object_unref(agent)
-        }
+        _ = webrtc.configureICEAgent(localAddresses: localAddresses)
         gst_bin_add(UnsafeMutableRawPointer(pipeline.pointer).assumingMemoryBound(to: GstBin.self), webrtc.pointer)
         connectSignals()
         let owner = pipeline

@@ -35,6 +35,22 @@ extension GstElementRef {
         return String(cString: text)
     }
 
+    /// Sets up webrtcbin's ICE agent before it gathers: host candidates only on
+    /// `localAddresses` (all interfaces when empty), and no UPnP. libnice otherwise asks the
+    /// network's routers to open ports (UPnP IGD), which a server must not do on a plant's
+    /// network, and gives every agent a thread that parses every other agent's SSDP
+    /// multicasts: with 50 peers the server made about 600 sockets a second for it.
+    /// Returns the addresses the agent refused.
+    func configureICEAgent(localAddresses: [String]) -> [String] {
+        guard let ice = scenecast_get_object(raw, "ice-agent") else { return localAddresses }
+        defer { g_object_unref(ice) }
+        if scenecast_has_property(ice, "agent") != 0, let nice = scenecast_get_object(ice, "agent") {
+            if scenecast_has_property(nice, "upnp") != 0 { scenecast_set_bool(nice, "upnp", 0) }
+            g_object_unref(nice)
+        }
+        return localAddresses.filter { scenecast_emit_add_local_ip_address(ice, $0) == 0 }
+    }
+
     /// Adds a remote ICE candidate; an empty one (end of candidates) is ignored.
     func addICECandidate(mline: Int, candidate: String) {
         guard !candidate.isEmpty else { return }

@@ -57,11 +57,8 @@ package final class WebRTCPeer: @unchecked Sendable {
         webrtc.set("bundle-policy", nick: "max-bundle")
         if let stun = ice.webrtcSTUN { webrtc.set("stun-server", string: stun) }
         for turn in ice.webrtcTURN { _ = scenecast_emit_add_turn_server(webrtc.pointer, turn) }
-        if !ice.localAddresses.isEmpty, let agent = scenecast_get_object(webrtc.raw, "ice-agent") {
-            for address in ice.localAddresses where scenecast_emit_add_local_ip_address(agent, address) == 0 {
-                logger.warning("ICE agent refused a local address", metadata: ["address": "\(address)"])
-            }
-            g_object_unref(agent)
+        for address in webrtc.configureICEAgent(localAddresses: ice.localAddresses) {
+            logger.warning("ICE agent refused a local address", metadata: ["address": "\(address)"])
         }
         let bin = UnsafeMutableRawPointer(pipeline.pointer).assumingMemoryBound(to: GstBin.self)
         for element in [appsrc, payloader, webrtc] { gst_bin_add(bin, element.pointer) }
