@@ -14,16 +14,13 @@ package enum ResourceFolder {
         URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
     }
 
-    /// `<bundle>.resources/<folder>` beside the executable: the real one first, then the
-    /// path it was started through.
+    /// `<bundle>.resources/<folder>` beside the executable. (`Bundle.main.bundleURL` is the
+    /// same directory on Linux: Foundation resolves the links too.)
     package static func locate(_ folder: String, bundle: String) throws(LedgerError) -> URL {
-        let directories = [executable.deletingLastPathComponent(), Bundle.main.bundleURL]
-        for directory in directories {
-            let url = directory.appendingPathComponent("\(bundle).resources").appendingPathComponent(folder)
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue {
-                return url
-            }
+        let url = executable.deletingLastPathComponent().appendingPathComponent("\(bundle).resources").appendingPathComponent(folder)
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue {
+            return url
         }
         throw LedgerError(
             .resourcesMissing,

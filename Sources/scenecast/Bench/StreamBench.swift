@@ -51,7 +51,7 @@ struct StreamBench {
 
     func startServer(port: Int) throws -> Process {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        process.executableURL = ResourceFolder.executable
         process.arguments = [
             "serve", "--port", String(port), "--database", conninfo, "--demo", "100",
             "--ice-address", "127.0.0.1", "--video-fps", String(videoFPS), "--log-level", "warning",
