@@ -3,11 +3,16 @@ import Testing
 
 @Suite("Strict JSON and its canonical form")
 struct JSONValueTests {
-    @Test("valid documents parse", arguments: [
-        #"{"a":[1,2.5,-3e2,true,false,null,"x\u00e9\n"]}"#, "  [ ]  ", "0", #""\ud83d\ude00""#,
-    ])
-    func valid(_ text: String) throws {
-        _ = try JSONValue.parse(text)
+    static let validDocuments: [(String, JSONValue)] = [
+        (#"{"a":[1,2.5,-3e2,true,false,null,"x\u00e9\n"]}"#, ["a": [1, 2.5, -300, true, false, nil, "x\u{e9}\n"]]),
+        ("  [ ]  ", []),
+        ("0", 0),
+        (#""\ud83d\ude00""#, "\u{1F600}"),
+    ]
+
+    @Test("valid documents parse to their values", arguments: validDocuments)
+    func valid(_ text: String, _ expected: JSONValue) throws {
+        #expect(try JSONValue.parse(text) == expected)
     }
 
     @Test("invalid documents are rejected, never crash", arguments: [
