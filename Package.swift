@@ -29,6 +29,8 @@ let package = Package(
         .systemLibrary(name: "CPq", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // glibc's <malloc.h>, for malloc_trim (no library to link beyond libc).
+        .systemLibrary(name: "CMalloc"),
         // EGL and GLES 3 (the module map links GLESv2 too); Mesa's llvmpipe on CPU.
         .systemLibrary(
             name: "CEGL", pkgConfig: "egl",
@@ -91,6 +93,7 @@ let package = Package(
                 "Renderer",
                 "Streamer",
                 "Replay",
+                "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -125,9 +125,22 @@ struct ServeCommand: AsyncParsableCommand {
         Terminal.line("Scenecast is serving \(url)\(demoScene.map { " (demo scene \($0.uuidString.lowercased()))" } ?? "")")
         Terminal.line("Open \(url) in a browser; press Ctrl-C to stop.")
         // Shut down in reverse: stop taking connections, then the scene hosts, then the writer.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: writer), .init(service: hosts), .init(service: app),
+        ]
+        if let streamer {
+            // Gives back the memory of closed views and peers (docs/operations.md, "Memory").
+            let trimmer = MemoryTrimmer(
+                load: {
+                    let open = await streamer.summary()
+                    return open.views + open.peers
+                },
+                logger: logger)
+            services.insert(.init(service: trimmer), at: 0)
+        }
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: writer), .init(service: hosts), .init(service: app)],
+                services: services,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )
