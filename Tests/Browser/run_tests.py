@@ -166,6 +166,29 @@ def reload_resumes(page, target, position):
     emit("reloaded", version=page.js("return window.scenecast.scene.version;"))
 
 
+def media_failure_rejoins(page, target):
+    """Video that played and then failed (ICE consent lost) rejoins and plays again."""
+    before = page.js("return window.scenecast.session.participant;")
+    version = page.js("return window.scenecast.scene.version;")
+    camera = page.js(f"return {me_field(page, 'camera')};")
+    old_media = "window.__failedMedia"
+    # Chromium offers a test no way to break a loopback ICE path, so the client's media
+    # session reports the state its RTCPeerConnection reaches once ICE consent expires.
+    page.js(f"{old_media} = window.scenecast.remote.media; {old_media}.onState('failed');")
+    page.wait(f"window.scenecast.session.live && window.scenecast.session.participant !== '{before}'", 30,
+              "a new session after the video connection failed")
+    page.wait(f"window.scenecast.remote.media && window.scenecast.remote.media !== {old_media}"
+              " && window.scenecast.remote.media.firstFrameAt !== null", 30, "video from the new session")
+    check(page.js("return window.scenecast.scene.version;") >= version, "the rejoined scene is older than before")
+    check(device(page, target["id"]) is not None, "the rejoined scene lost the device")
+    check(page.js("return window.scenecast.mode;") == "remote", "the client left remote mode after rejoining")
+    deadline = time.monotonic() + 20
+    while page.js(f"return {me_field(page, 'camera')};") != camera:
+        check(time.monotonic() < deadline, f"the camera was not restored after rejoining (was {camera})")
+        time.sleep(0.1)
+    emit("media-failure", before=before, after=page.js("return window.scenecast.session.participant;"))
+
+
 def replay_works(driver, viewer):
     """The live driver's session replayed in a second page: frames, step, seek, errors."""
     session = driver.js("return window.scenecast.session.participant;")
@@ -232,6 +255,8 @@ def main():
         print("ok a reload resumes through state:full", flush=True)
         replay_works(driver, observer)
         print("ok the session replays in a second page: frames, step, seek, errors", flush=True)
+        media_failure_rejoins(driver, target)
+        print("ok video that fails after playing rejoins and plays again", flush=True)
         return 0
     except CheckFailed as error:
         print(f"FAIL {error}", flush=True)

@@ -19,7 +19,7 @@ struct BrowserEndToEndTests {
     }
 
     @Test(
-        "video, click, drag, driver and observer, reload, replay",
+        "video, click, drag, driver and observer, reload, replay, failed video rejoins",
         .enabled(if: runs, "Chromium and chromium-driver are not installed (they are required when CI=true)"),
         .timeLimit(.minutes(10))
     )
@@ -40,7 +40,9 @@ struct BrowserEndToEndTests {
             guard line.hasPrefix("RESULT ") else { return nil }
             return try? JSONValue.parse(String(line.dropFirst(7)))
         }
-        #expect(Set(results.compactMap { $0["kind"]?.stringValue }) == ["frames", "selected", "dragged", "observer", "detached", "reloaded", "replay"])
+        #expect(Set(results.compactMap { $0["kind"]?.stringValue }) == [
+            "frames", "selected", "dragged", "observer", "detached", "reloaded", "replay", "media-failure",
+        ])
 
         // The drag the browser saw acknowledged is in the ledger.
         let dragged = try #require(results.first { $0["kind"]?.stringValue == "dragged" })

@@ -104,6 +104,10 @@ const remote = new RemoteController(
       renderStatus();
       renderMode();
     },
+    onMediaFailed: () => {
+      log.warn('The video connection failed; reconnecting.');
+      client.reconnect();
+    },
   },
 );
 

@@ -16,7 +16,8 @@ export class RemoteController {
    * @param {{video: HTMLVideoElement, marker: HTMLElement, announce: HTMLElement}} elements
    * @param {{scene: import('./scene.js').SceneModel, me(): object|null, canEdit(): boolean,
    *          sendSignal(m: object): boolean, sendCommand(c: object): boolean, edit(c: object, label: string): string|null,
-   *          pick(id: string): void, clear(): void, onMessage(m: object): void, onChange(): void}} host
+   *          pick(id: string): void, clear(): void, onMessage(m: object): void, onChange(): void,
+   *          onMediaFailed(): void}} host
    */
   constructor({ video, marker, announce }, host) {
     this.video = video;
@@ -72,13 +73,20 @@ export class RemoteController {
 
   offer(message, iceServers) {
     this.closeMedia();
-    this.media = new MediaSession({
+    const media = new MediaSession({
       video: this.video,
       iceServers,
       sendSignal: (m) => this.host.sendSignal(m),
       onMessage: (m) => this.host.onMessage(m),
-      onState: () => this.host.onChange(),
+      onState: (state) => {
+        // Video that played and then lost its path (ICE consent failed: a network change, a
+        // dead route) does not come back by itself: rejoin for a new offer, resuming through
+        // state:full. Video that never played falls back to the plan instead (inbox.js).
+        if (state === 'failed' && media === this.media && media.firstFrameAt !== null) this.host.onMediaFailed();
+        this.host.onChange();
+      },
     });
+    this.media = media;
     this.media.acceptOffer(message.sdp).catch((error) => {
       console.error('scenecast: could not answer the offer', error);
       this.host.onChange();
