@@ -11,13 +11,16 @@ import Glibc
 /// Tests/Browser/bench_stream.py, which drives headless Chromium at 1280×720 through
 /// Selenium: input-to-photon latency from the client's own tester, the first frame after
 /// the WebSocket opens, frames per second while orbiting, the server's CPU per view, and
-/// how many light receivers one view holds at 25 fps or more.
+/// how many light receivers one view holds at 25 fps or more. With several runs it prints
+/// each run's line and reports the median of each figure (`StreamFigures`).
 struct StreamBench {
     let conninfo: String
     let script: URL
     let probes: Int
     let observersMax: Int
     let videoFPS: Int
+    /// Independent runs, each with its own server and browser; figures are their medians.
+    let runs: Int
 
     /// The script in the source tree this binary was built from.
     static var defaultScript: URL {
@@ -33,6 +36,20 @@ struct StreamBench {
         for tool in ["/usr/bin/chromium", "/usr/bin/chromedriver", "/usr/bin/python3"] where !FileManager.default.isExecutableFile(atPath: tool) {
             throw CLIError("\(tool) is missing; install chromium, chromium-driver and python3-selenium to run the stream bench.")
         }
+        var figures: [StreamFigures] = []
+        for run in 1...runs {
+            if runs > 1 { Terminal.writeError("stream bench: run \(run) of \(runs)\n") }
+            let one = try await runOnce()
+            if runs > 1 { Terminal.line("run \(run) of \(runs): \(one.runLine)") }
+            figures.append(one)
+        }
+        let summary = runs == 1 ? figures[0] : StreamFigures(medianOf: figures)
+        for line in summary.detailLines(runs: runs) { Terminal.line(line) }
+        return summary.finalLine
+    }
+
+    /// One run: a fresh server and a fresh browser, so runs are independent draws.
+    func runOnce() async throws -> StreamFigures {
         let port = Self.freePort()
         let server = try startServer(port: port)
         defer {
@@ -44,7 +61,7 @@ struct StreamBench {
             "--url", "http://127.0.0.1:\(port)", "--server-pid", String(server.processIdentifier),
             "--probes", String(probes), "--observers-max", String(observersMax),
         ])
-        return try summarize(lines)
+        return try StreamFigures(lines)
     }
 
     // MARK: Processes
@@ -108,60 +125,6 @@ struct StreamBench {
             throw CLIError("The browser side of the stream bench failed: \(failure)")
         }
         return lines.compactMap { line in line.hasPrefix("RESULT ") ? try? JSONValue.parse(String(line.dropFirst(7))) : nil }
-    }
-
-    // MARK: Figures
-
-    func summarize(_ results: [JSONValue]) throws -> String {
-        func result(_ kind: String) throws -> JSONValue {
-            guard let r = results.first(where: { $0["kind"]?.stringValue == kind }) else {
-                throw CLIError("The browser side of the stream bench reported no \(kind) figure.")
-            }
-            return r
-        }
-        func number(_ r: JSONValue, _ key: String) -> Double { r[key]?.doubleValue ?? .nan }
-        let latency = try result("latency")
-        let first = try result("first-frame")
-        let orbit = try result("orbit")
-        let cpu = try result("cpu")
-        let observers = try result("observers")
-        let ms = { (v: Double) in Format.fixed(v, 1) }
-        Terminal.line(
-            "input-to-photon over \(Int(number(latency, "count"))) probes (\(Int(number(latency, "lost"))) lost): "
-                + "p50 \(ms(number(latency, "p50"))) ms, p95 \(ms(number(latency, "p95"))) ms, p99 \(ms(number(latency, "p99"))) ms"
-        )
-        let received = number(latency, "received_p50"), inBrowser = number(latency, "browser_p50")
-        if received.isFinite, inBrowser.isFinite {
-            Terminal.line(
-                "where it went (medians, from each frame's receive time): sent to received \(ms(received)) ms "
-                    + "(server and network), received to displayed \(ms(inBrowser)) ms (browser)")
-        }
-        if let browser = results.first(where: { $0["kind"]?.stringValue == "browser" }) {
-            Terminal.line(
-                "browser share (getStats means): jitter buffer \(ms(number(browser, "jitter_buffer_ms"))) ms, "
-                    + "decode \(ms(number(browser, "decode_ms"))) ms per frame"
-                    + ((browser["decoder"]?.stringValue).map { $0.isEmpty ? "" : " (\($0))" } ?? "")
-            )
-        }
-        Terminal.line("session start (WebSocket open to first displayed frame), median of page loads: \(ms(number(first, "ms"))) ms")
-        if let animating = results.first(where: { $0["kind"]?.stringValue == "animating" }) {
-            Terminal.line(
-                "while the plant animates: \(Format.fixed(number(animating, "fps"), 1)) fps decoded; server CPU "
-                    + "\(Format.fixed(number(animating, "cpu_percent"), 0))% of one core")
-        }
-        Terminal.line("orbit: \(Format.fixed(number(orbit, "fps"), 1)) fps decoded; server CPU per view: \(Format.fixed(number(cpu, "percent_per_view"), 0))% of one core")
-        Terminal.line(
-            "observers: \(Int(number(observers, "held"))) held at 25 fps or more while the plant animates (tried "
-                + "\(Int(number(observers, "tried"))), slowest \(Format.fixed(number(observers, "slowest_fps"), 1)) fps at the last step)"
-        )
-        if let orbiting = results.first(where: { $0["kind"]?.stringValue == "observers-orbit" }) {
-            Terminal.line(
-                "observers while the driver orbits: \(Int(number(orbiting, "receivers"))) receivers, slowest "
-                    + "\(Format.fixed(number(orbiting, "slowest_fps"), 1)) fps, median \(Format.fixed(number(orbiting, "median_fps"), 1)) fps")
-        }
-        return "stream: p50 \(ms(number(latency, "p50"))) ms, p95 \(ms(number(latency, "p95"))) ms, "
-            + "first-frame \(Format.fixed(number(first, "ms"), 0)) ms, orbit \(Format.fixed(number(orbit, "fps"), 0)) fps, "
-            + "observers \(Int(number(observers, "held")))"
     }
 
     // MARK: Loopback sockets

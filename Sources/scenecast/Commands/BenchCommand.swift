@@ -85,12 +85,15 @@ struct BenchCommand: AsyncParsableCommand {
             discussion: """
                 Starts scenecast serve --demo 100 on a free loopback port and drives Debian's headless Chromium
                 (chromium, chromium-driver, python3-selenium) at 1280x720 through Tests/Browser/bench_stream.py.
+                Each of --runs runs has its own server and browser; the figures are their medians.
                 Final line: stream: p50 <A> ms, p95 <B> ms, first-frame <C> ms, orbit <F> fps, observers <O>
                 """
         )
         @OptionGroup var global: GlobalOptions
         @OptionGroup var database: DatabaseOptions
         @Option(help: "Latency probes (percentiles over them).") var probes: Int = 100
+        @Option(help: "Independent runs, each with a fresh server and browser (the median of each figure is reported).")
+        var runs: Int = 3
         @Option(name: .customLong("observers-max"), help: "Stop adding light receivers at this many.") var observersMax: Int = 60
         @Option(name: .customLong("video-fps"), help: "The server's highest frame rate per view (serve --video-fps).")
         var videoFPS: Int = 60
@@ -99,6 +102,7 @@ struct BenchCommand: AsyncParsableCommand {
 
         func validate() throws {
             guard probes >= 10 else { throw ValidationError("--probes takes at least 10.") }
+            guard (1...20).contains(runs) else { throw ValidationError("--runs takes 1 to 20.") }
             guard observersMax >= 5 else { throw ValidationError("--observers-max takes at least 5.") }
             guard (1...120).contains(videoFPS) else { throw ValidationError("--video-fps takes 1 to 120.") }
         }
@@ -109,7 +113,8 @@ struct BenchCommand: AsyncParsableCommand {
             let script = browserScript.map { URL(fileURLWithPath: $0) } ?? StreamBench.defaultScript
             do {
                 let line = try await StreamBench(
-                    conninfo: session.conninfo, script: script, probes: probes, observersMax: observersMax, videoFPS: videoFPS
+                    conninfo: session.conninfo, script: script, probes: probes, observersMax: observersMax, videoFPS: videoFPS,
+                    runs: runs
                 ).run()
                 await session.close()
                 Terminal.line(line)
