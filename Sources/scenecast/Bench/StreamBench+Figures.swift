@@ -38,8 +38,6 @@ struct StreamFigures {
         ]
     }
 
-    init() {}
-
     /// Reads one run's results; the five figures of the final line are required.
     init(_ results: [JSONValue]) throws {
         func result(_ kind: String) -> JSONValue? { results.first { $0["kind"]?.stringValue == kind } }
@@ -76,16 +74,9 @@ struct StreamFigures {
     init(medianOf runs: [StreamFigures]) {
         for key in Self.numbers {
             let values = runs.map { $0[keyPath: key] }.filter(\.isFinite)
-            self[keyPath: key] = values.isEmpty ? .nan : Self.median(values)
+            self[keyPath: key] = Percentiles(values).median
         }
         decoder = runs.lazy.compactMap(\.decoder).first
-    }
-
-    /// The middle value; the mean of the two middle ones for an even count.
-    static func median(_ values: [Double]) -> Double {
-        let sorted = values.sorted()
-        let middle = sorted.count / 2
-        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
     }
 
     /// The bench's final line, in the form issue #4 fixes.
