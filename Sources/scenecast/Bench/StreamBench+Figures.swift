@@ -80,19 +80,18 @@ struct StreamFigures {
     }
 
     /// The bench's final line, in the form issue #4 fixes.
-    var finalLine: String {
-        "stream: p50 \(ms(p50)) ms, p95 \(ms(p95)) ms, first-frame \(Format.fixed(firstFrameMs, 0)) ms, "
-            + "orbit \(Format.fixed(orbitFPS, 0)) fps, observers \(Format.fixed(observersHeld, 0))"
-    }
+    var finalLine: String { "stream: \(headline)" }
 
     /// One run's line: its final-line figures and where its probes' time went.
     var runLine: String {
-        var line = "p50 \(ms(p50)) ms, p95 \(ms(p95)) ms, first-frame \(Format.fixed(firstFrameMs, 0)) ms, "
+        guard receivedP50.isFinite, browserP50.isFinite else { return headline }
+        return headline + " (sent to received \(ms(receivedP50)) ms, received to displayed \(ms(browserP50)) ms)"
+    }
+
+    /// The five figures the issue asks for.
+    private var headline: String {
+        "p50 \(ms(p50)) ms, p95 \(ms(p95)) ms, first-frame \(Format.fixed(firstFrameMs, 0)) ms, "
             + "orbit \(Format.fixed(orbitFPS, 0)) fps, observers \(Format.fixed(observersHeld, 0))"
-        if receivedP50.isFinite, browserP50.isFinite {
-            line += " (sent to received \(ms(receivedP50)) ms, received to displayed \(ms(browserP50)) ms)"
-        }
-        return line
     }
 
     /// The detail lines, for one run or for the medians of several.

@@ -43,7 +43,7 @@ struct StreamBench {
             if runs > 1 { Terminal.line("run \(run) of \(runs): \(one.runLine)") }
             figures.append(one)
         }
-        let summary = runs == 1 ? figures[0] : StreamFigures(medianOf: figures)
+        let summary = StreamFigures(medianOf: figures)  // one run: its own figures
         for line in summary.detailLines(runs: runs) { Terminal.line(line) }
         return summary.finalLine
     }
