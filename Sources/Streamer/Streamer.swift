@@ -245,7 +245,7 @@ package actor Streamer {
             return entry.view
         }
         let pacer = FramePacer(maxFPS: fps, animationFPS: configuration.animationFPS, keepAliveFPS: configuration.keepAliveFPS)
-        let view = StreamView(cameraOwner: key.cameraOwner, pipeline: pipeline, pacer: pacer, logger: logger)
+        let view = StreamView(cameraOwner: key.cameraOwner, pipeline: pipeline, pacer: pacer, models: configuration.models, logger: logger)
         await view.start(source: source)
         let policy = SharedViewRate<ObjectIdentifier>(
             bounds: bounds, floorKbps: key.lowRate ? bounds.lowerBound : floor, maxFPS: fps, canSplit: !key.lowRate, startKbps: start

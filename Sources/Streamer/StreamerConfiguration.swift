@@ -1,3 +1,4 @@
+package import Renderer
 /// How `serve` streams video: ICE, frame rates, bitrate bounds and the encoder.
 package struct StreamerConfiguration: Sendable {
     package var ice: ICEConfiguration
@@ -12,12 +13,16 @@ package struct StreamerConfiguration: Sendable {
     package var encoder: EncoderChoice?
     /// The VP8 encoder for browsers without H.264 (nil when `vp8enc` is missing).
     package var vp8Encoder: EncoderChoice?
+    /// Where views get their models: the process's library, shared with `render`, replay
+    /// and picking.
+    package var models: ModelLibrary
 
     package init(
         ice: ICEConfiguration = ICEConfiguration(), maxFPS: Int = 60, animationFPS: Int = 30, keepAliveFPS: Int = 2,
         minKbps720p: Int = 1_000, maxKbps720p: Int = 8_000, encoder: EncoderChoice? = EncoderChoice.detect(),
-        vp8Encoder: EncoderChoice? = EncoderChoice.detectVP8()
+        vp8Encoder: EncoderChoice? = EncoderChoice.detectVP8(), models: ModelLibrary = .builtinsOnly
     ) {
+        self.models = models
         self.ice = ice
         self.maxFPS = maxFPS
         self.animationFPS = animationFPS

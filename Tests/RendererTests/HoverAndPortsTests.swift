@@ -31,7 +31,7 @@ struct HoverAndPortsTests {
     @Test("the device under the viewer's pointer is drawn lighter, and moving on or off it makes a frame due")
     func hoverTint() async throws {
         // Views never wait for a picking BVH (it is built in the background); build it first.
-        #expect(ModelBVHCache.shared.build(.builtin("storage")) { BuiltinEquipment.storage.mesh() } != nil)
+        #expect(ModelLibrary.builtinsOnly.model(.builtin("storage")).buildBVH().triangleCount > 0)
         let context = try await GLContext.make(width: 160, height: 120, samples: 0, logger: Logger(label: "test.hover"))
         var off = scene(pointer: Pointer(x: 0.02, y: 0.98))
         try await context.renderScene(off.state, changes: off.takeChanges(), camera: camera, viewer: viewer)

@@ -1,6 +1,7 @@
 import CGStreamer
 import Foundation
 import Logging
+import Renderer
 import Replay
 import ScenecastTestSupport
 import SceneLedger
@@ -49,7 +50,8 @@ struct ReplayClipIntegrationTests {
         let plan = try await f.withStore { store in
             let clip = try await ReplayClip.prepare(
                 loader: ReplayLoader(store: store), session: f.ann, from: "v\(first.version)", to: "v\(last.version)",
-                speed: speed, fps: fps, width: 196, height: 110, nowMicros: WallClock.nowMicros(), logger: logger)
+                speed: speed, fps: fps, width: 196, height: 110, nowMicros: WallClock.nowMicros(),
+                models: ModelLibrary(source: store, logger: logger), logger: logger)
             let writer = try ClipWriter(path: path, width: 196, height: 110, fps: fps, logger: logger)
             try await clip.render { frame, index in
                 try await writer.write(frame, ptsNanos: clip.plan.presentationNanos(index), durationNanos: clip.plan.durationNanos(index))
@@ -80,7 +82,7 @@ struct ReplayClipIntegrationTests {
             func prepare(_ from: String, _ to: String) async throws {
                 _ = try await ReplayClip.prepare(
                     loader: loader, session: f.ann, from: from, to: to, speed: 1, fps: 30, width: 64, height: 64,
-                    nowMicros: WallClock.nowMicros(), logger: logger)
+                    nowMicros: WallClock.nowMicros(), models: .builtinsOnly, logger: logger)
             }
             await #expect { try await prepare("v\(last.version)", "v\(first.version)") } throws: {
                 ($0 as? ReplayError)?.code == .invalidArgument

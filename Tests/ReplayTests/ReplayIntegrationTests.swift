@@ -109,8 +109,8 @@ struct ReplayIntegrationTests {
             let state = try await ReplayLoader(store: store).state(scene: f.scene, at: .version(target))
             #expect(state.stateHash == liveState.stateHash)
             return try await ReplayFrame.render(
-                state, camera: ReplayLoader.camera(for: f.ann, in: state), viewer: f.ann, width: width, height: height, store: store,
-                logger: logger)
+                state, camera: ReplayLoader.camera(for: f.ann, in: state), viewer: f.ann, width: width, height: height,
+                models: ModelLibrary(source: store, logger: logger), logger: logger)
         }
         #expect(replayed.width == liveFrame.width && replayed.height == liveFrame.height)
         let differing = zip(replayed.pixels, liveFrame.bytes).filter { $0 != $1 }.count

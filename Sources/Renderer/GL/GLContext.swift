@@ -28,6 +28,8 @@ package actor GLContext {
     /// The scene renderer's GPU resources (meshes, programs, instance data), owned here so
     /// they are created and freed on this thread.
     var gpuScene: GPUScene?
+    /// Where the scene's models come from (`ModelLibrary`), shared with every other renderer.
+    let library: ModelLibrary
     private var glInfo: GLInfo?
     private var maxSize = 0
     /// The scene time of the frame being drawn.
@@ -50,8 +52,9 @@ package actor GLContext {
         executor.asUnownedSerialExecutor()
     }
 
-    private init(logger: Logger) {
+    private init(library: ModelLibrary, logger: Logger) {
         executor = ThreadExecutor(name: "gl")
+        self.library = library
         self.logger = logger
     }
 
@@ -60,14 +63,17 @@ package actor GLContext {
     /// (the default) is `auto`: 4 on a GPU, none on a CPU rasterizer such as llvmpipe, where
     /// 4× MSAA triples the frame time (`GLInfo.autoSamples`). `info` reports the choice.
     /// `platform` forces an EGL platform; nil prefers an NVIDIA device, then surfaceless.
+    /// `models` is the library the scene draws its models from (the process's, shared by
+    /// every renderer; by default the built-in equipment only).
     package static func make(
-        width: Int, height: Int, samples: Int? = nil, platform: GLInfo.Platform? = nil, logger: Logger
+        width: Int, height: Int, samples: Int? = nil, platform: GLInfo.Platform? = nil,
+        models: ModelLibrary = .builtinsOnly, logger: Logger
     ) async throws(RendererError) -> GLContext {
         try validate(width: width, height: height, max: nil)
         if let samples, samples < 0 {
             throw RendererError(.invalidArgument, "The MSAA sample count must be 0 or more, not \(samples)")
         }
-        let context = GLContext(logger: logger)
+        let context = GLContext(library: models, logger: logger)
         do throws(RendererError) {
             try await context.setUp(width: width, height: height, samples: samples, platform: platform)
         } catch {

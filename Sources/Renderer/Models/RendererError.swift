@@ -24,6 +24,8 @@ package struct RendererError: Error, CustomStringConvertible, Sendable {
         package static let stlTooLarge = Code("stl_too_large")
         /// A file could not be opened or read.
         package static let io = Code("io")
+        /// An uploaded model's bytes could not be had (no store, or the store failed).
+        package static let modelUnavailable = Code("model_unavailable")
     }
 
     package let code: Code

@@ -6,10 +6,9 @@ extension GLContext {
     /// name are updated; pass all changes of a fresh `RenderProjection` the first time.
     /// Afterwards `wouldRedraw(camera:viewer:)` says whether a frame is due.
     package func updateScene(
-        _ state: SceneState, changes: [RenderChange], viewer: UUID? = nil,
-        models: @escaping @Sendable (ModelRef) -> Mesh? = { _ in nil }
+        _ state: SceneState, changes: [RenderChange], viewer: UUID? = nil
     ) throws(RendererError) {
-        try requireScene(models: models).apply(changes, state: state, viewer: viewer)
+        try requireScene().apply(changes, state: state, viewer: viewer)
     }
 
     /// Draws `state` as seen through `camera` into the frame (then read it with
@@ -22,10 +21,9 @@ extension GLContext {
     @discardableResult
     package func renderScene(
         _ state: SceneState, changes: [RenderChange], camera: Camera, viewer: UUID? = nil,
-        sceneTimeMicros: Int64? = nil, triangleBudget: Int? = nil, pixelsPerTriangle: Double? = nil,
-        models: @escaping @Sendable (ModelRef) -> Mesh? = { _ in nil }
+        sceneTimeMicros: Int64? = nil, triangleBudget: Int? = nil, pixelsPerTriangle: Double? = nil
     ) throws(RendererError) -> RenderStats {
-        let scene = try requireScene(models: models)
+        let scene = try requireScene()
         scene.apply(changes, state: state, viewer: viewer)
         let time = sceneTimeMicros ?? state.sceneTimeMicros
         return try drawFrame(sceneTimeMicros: time) { target throws(RendererError) in
@@ -46,14 +44,13 @@ extension GLContext {
     @discardableResult
     package func renderScene(
         _ state: SceneState, camera: Camera, viewer: UUID? = nil, sceneTimeMicros: Int64? = nil,
-        triangleBudget: Int? = nil, pixelsPerTriangle: Double? = nil,
-        models: @escaping @Sendable (ModelRef) -> Mesh? = { _ in nil }
+        triangleBudget: Int? = nil, pixelsPerTriangle: Double? = nil
     ) throws(RendererError) -> RenderStats {
         var projection = RenderProjection(state: state)
         gpuScene?.reset()
         return try renderScene(
             state, changes: projection.takeChanges(), camera: camera, viewer: viewer, sceneTimeMicros: sceneTimeMicros,
-            triangleBudget: triangleBudget, pixelsPerTriangle: pixelsPerTriangle, models: models
+            triangleBudget: triangleBudget, pixelsPerTriangle: pixelsPerTriangle
         )
     }
 
@@ -85,6 +82,7 @@ extension GLContext {
     /// changes not yet given to `updateScene`; any that could alter this view counts.
     package func wouldRedraw(camera: Camera, viewer: UUID?, pendingChanges: [RenderChange] = []) -> Bool {
         guard let scene = gpuScene, let last = scene.lastDrawn, let size = try? size else { return true }
+        scene.refreshModels()
         if scene.contentChanged || scene.lastFrameAnimated { return true }
         if last != GPUScene.DrawnView(camera: camera, viewer: viewer, width: size.width, height: size.height) { return true }
         // The viewer's pointer moved onto another device (or off one).
@@ -105,10 +103,10 @@ extension GLContext {
     /// Device entries held on the GPU side (for leak checks).
     package var renderedDeviceCount: Int { gpuScene?.devices.count ?? 0 }
 
-    private func requireScene(models: @escaping @Sendable (ModelRef) -> Mesh?) throws(RendererError) -> GPUScene {
+    private func requireScene() throws(RendererError) -> GPUScene {
         _ = try size  // throws once the context is closed
         if let gpuScene { return gpuScene }
-        let scene = try GPUScene(counter: counter, modelSource: models)
+        let scene = try GPUScene(counter: counter, library: library)
         gpuScene = scene
         return scene
     }

@@ -31,15 +31,15 @@ extension GPUScene {
         for id in [previous, target].compactMap({ $0 }) { refreshEntry(id, highlights: highlights) }
     }
 
-    /// The BVH of every model the devices use, from the process's `ModelBVHCache`. A model
-    /// whose BVH is still being built (in the background: a debug build takes seconds) has
-    /// none yet, so the pointer hovers nothing on it for now; the GL thread never waits.
+    /// The BVH of every model the devices use, from the `ModelLibrary`. A model whose BVH
+    /// is still being built (in the background: a debug build takes seconds) has none yet,
+    /// nor has a placeholder, so the pointer hovers the device's box for now; the GL thread
+    /// never waits.
     private func pickingBVHs() -> [ModelRef: TriangleBVH] {
         var result: [ModelRef: TriangleBVH] = [:]
         for entry in devices.values where result[entry.model] == nil {
-            let model = self.model(entry.model)
-            let mesh = model.full
-            result[entry.model] = ModelBVHCache.shared.bvh(for: model.pickingRef) { mesh }
+            let source = model(entry.model).source
+            if source.placeholder == nil { result[entry.model] = source.bvh() }
         }
         return result
     }

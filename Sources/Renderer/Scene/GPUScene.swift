@@ -1,6 +1,7 @@
 import CEGL
 import Foundation
 import SceneLedger
+import Synchronization
 
 /// What one frame drew, for tests, logs and `bench render`.
 package struct RenderStats: Sendable, Equatable {
@@ -27,19 +28,17 @@ package struct RenderStats: Sendable, Equatable {
 /// instance data kept up to date from `RenderChange`s one entry at a time, and per-frame
 /// culling, level choice and instanced draws. Lives inside `GLContext`, on the GL thread.
 final class GPUScene {
+    /// A library model's levels uploaded to this context.
     struct Model {
-        /// The full-resolution mesh, kept for picking (its BVH comes from `ModelBVHCache`).
-        var full: Mesh
-        /// The model whose mesh `full` is, for `ModelBVHCache`: the ref itself, or the
-        /// built-in stand-in drawn for an upload whose mesh could not be had.
-        var pickingRef: ModelRef
+        /// What the library gave: the real model, or a placeholder for it.
+        var source: LoadedModel
         var levels: [GPUMesh]
-        var triangleCounts: [Int]
+        var triangleCounts: [Int] { source.triangleCounts }
         /// Bounding sphere in model space.
-        var center: SIMD3<Float>
-        var radius: Float
-        /// True when the last level is the bounding box (`GPUScene.levels(of:)`).
-        var hasBox: Bool
+        var center: SIMD3<Float> { source.center }
+        var radius: Float { source.radius }
+        /// True when the last level is the bounding box (`LoadedModel.levels(of:)`).
+        var hasBox: Bool { source.hasBox }
     }
 
     struct DeviceEntry: Equatable {
@@ -50,8 +49,10 @@ final class GPUScene {
     let counter: GLObjectCounter
     let meshProgram: GLProgram
     let ground: SceneGround
-    private let modelSource: @Sendable (ModelRef) -> Mesh?
+    let library: ModelLibrary
     var models: [ModelRef: Model] = [:]
+    /// The library's `generation` when the placeholders in `models` were last looked up.
+    var seenGeneration: Int
     /// Connection geometry: a tube (and a ribbon for thin tubes far away), the direction
     /// cone, and the flow particles' batch.
     let tube: GPUMesh
@@ -97,9 +98,10 @@ final class GPUScene {
         var height: Int
     }
 
-    init(counter: GLObjectCounter, modelSource: @escaping @Sendable (ModelRef) -> Mesh?) throws(RendererError) {
+    init(counter: GLObjectCounter, library: ModelLibrary) throws(RendererError) {
         self.counter = counter
-        self.modelSource = modelSource
+        self.library = library
+        seenGeneration = library.generation.load(ordering: .acquiring)
         meshProgram = try GLProgram(label: "scene mesh", vertex: SceneShaders.meshVertex, fragment: SceneShaders.meshFragment, counter: counter)
         ground = try SceneGround(counter: counter)
         func mesh(_ build: (inout MeshBuilder) -> Void) -> GPUMesh {
@@ -134,39 +136,39 @@ final class GPUScene {
 
     func model(_ ref: ModelRef) -> Model {
         if let cached = models[ref] { return cached }
-        let (mesh, pickingRef) = modelSource(ref).map { ($0, ref) } ?? GPUScene.fallback(ref)
-        let chain = GPUScene.levels(of: mesh)
-        let hasBox = chain.levels.count > 1 && chain.triangleCounts.last == 12
-        let center = mesh.bounds.center
-        let radius = (mesh.bounds.size * mesh.bounds.size).sum().squareRoot() / 2
-        let model = Model(
-            full: mesh, pickingRef: pickingRef, levels: chain.levels.map { GPUMesh($0, counter: counter) }, triangleCounts: chain.triangleCounts,
-            center: center, radius: radius, hasBox: hasBox
-        )
+        let source = library.model(ref)
+        let model = Model(source: source, levels: source.chain.levels.map { GPUMesh($0, counter: counter) })
         models[ref] = model
         return model
     }
 
-    /// The levels drawn for a model: its LOD chain down to about 1/1024 of the triangles
-    /// (never under 40), then its bounding box (12 triangles) for instances only a few
-    /// pixels tall.
-    static func levels(of mesh: Mesh) -> LODChain {
-        let chain = LODChain(full: mesh, minimumTriangles: 40, maxCoarseLevels: 5)
-        var builder = MeshBuilder()
-        builder.box(center: mesh.bounds.center, size: mesh.bounds.size)
-        let box = builder.build()
-        guard let last = chain.levels.last, last.triangleCount > box.triangleCount * 2 else { return chain }
-        return LODChain(levels: chain.levels + [box])
-    }
-
-    /// A built-in model by name; uploaded models the source cannot provide draw as the
-    /// work center until they load.
-    /// A built-in model's mesh, or the work centre standing in for anything else; with the
-    /// built-in model it is.
-    static func fallback(_ ref: ModelRef) -> (mesh: Mesh, builtin: ModelRef) {
-        var builtin = BuiltinEquipment.workCenter
-        if case .builtin(let name) = ref, let named = BuiltinEquipment(rawValue: name) { builtin = named }
-        return (builtin.mesh(), .builtin(builtin.rawValue))
+    /// Looks again at the models drawn as placeholders once the library has finished a load
+    /// since the last look: each one that changed is uploaded anew and its devices redrawn.
+    /// Returns true when anything changed.
+    @discardableResult
+    func refreshModels() -> Bool {
+        let generation = library.generation.load(ordering: .acquiring)
+        guard generation != seenGeneration else { return false }
+        seenGeneration = generation
+        var changed: Set<ModelRef> = []
+        for (ref, model) in models where model.source.placeholder != nil && library.model(ref) !== model.source {
+            changed.insert(ref)
+        }
+        guard !changed.isEmpty else { return false }
+        // Damage covers the old bounds (the entries still hold them) and the new ones.
+        let using = devices.filter { changed.contains($0.value.model) }
+        for entry in using.values {
+            let sphere = bounds(of: entry)
+            damage.add(center: sphere.center, radius: sphere.radius)
+        }
+        for ref in changed { models[ref] = nil }
+        let highlights = SceneInstances.highlights(in: state, viewer: viewer)
+        for id in using.keys {
+            devices[id] = nil
+            refreshEntry(id, highlights: highlights)
+        }
+        invalidateLinks()
+        return true
     }
 
     // MARK: - Incremental updates
@@ -207,6 +209,7 @@ final class GPUScene {
         // Selections are resolved once per update, not once per device.
         let highlights = SceneInstances.highlights(in: state, viewer: viewer)
         for id in highlightsChanged ? Array(devices.keys) + touched : touched { refreshEntry(id, highlights: highlights) }
+        refreshModels()
     }
 
     /// Rebuilds one device's entry from the state. Changes are coalesced per frame (removed,
@@ -215,7 +218,8 @@ final class GPUScene {
     func refreshEntry(_ id: UUID, highlights: [UUID: (Float, SIMD4<Float>?)]) {
         if let device = state.devices[id] {
             let highlight = highlights[id] ?? (id == hovered ? (SceneInstances.hoverHighlight, nil) : nil)
-            let entry = DeviceEntry(model: device.model, data: SceneInstances.instance(device, highlight: highlight))
+            let base = model(device.model).source.placeholderColor
+            let entry = DeviceEntry(model: device.model, data: SceneInstances.instance(device, highlight: highlight, baseColor: base))
             let old = devices.updateValue(entry, forKey: id)
             guard old != entry else { return }
             for changed in [old, entry].compactMap({ $0 }) {
@@ -229,7 +233,7 @@ final class GPUScene {
     }
 
     /// Drops the cached connection geometry, keeping what the last frame drew to compare.
-    private func invalidateLinks() {
+    func invalidateLinks() {
         if staleLinks == nil { staleLinks = linkCache }
         linkCache = nil
         damage.linksChanged = true

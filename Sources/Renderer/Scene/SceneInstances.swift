@@ -39,9 +39,10 @@ package struct SceneInstances: Sendable {
         return result
     }
 
-    /// The instance of one device.
-    package static func instance(_ device: Device, highlight: (Float, SIMD4<Float>?)?) -> InstanceData {
-        var color = SceneStyle.color(of: device.kind)
+    /// The instance of one device, in its kind's colour unless `baseColor` (a placeholder's)
+    /// replaces it.
+    package static func instance(_ device: Device, highlight: (Float, SIMD4<Float>?)?, baseColor: SIMD4<Float>? = nil) -> InstanceData {
+        var color = baseColor ?? SceneStyle.color(of: device.kind)
         if let (_, tint) = highlight, let tint { color = color * 0.5 + tint * 0.5 }
         return InstanceData(model: Matrix4.device(device), color: color, highlight: highlight?.0 ?? 0)
     }

@@ -13,12 +13,14 @@ package struct ReplayClip: Sendable {
     package let plan: ClipPlan
     package let width: Int
     package let height: Int
+    /// Where the frames' models come from.
+    package let models: ModelLibrary
     private let logger: Logger
 
     /// Resolves FROM and TO (TIME text, see `SceneTimeSpec`) in the session; both must lie inside it.
     package static func prepare(
         loader: ReplayLoader, session id: UUID, from: String, to: String, speed: Double, fps: Int,
-        width: Int, height: Int, nowMicros: Int64, logger: Logger
+        width: Int, height: Int, nowMicros: Int64, models: ModelLibrary, logger: Logger
     ) async throws(ReplayError) -> ReplayClip {
         let fromTime = try SceneTimeSpec.replayTime(from)
         let toTime = try SceneTimeSpec.replayTime(to)
@@ -27,7 +29,7 @@ package struct ReplayClip: Sendable {
         let start = try await micros(of: span.resolve(fromTime, text: from), scene: session.sceneID, loader: loader)
         let end = try await micros(of: span.resolve(toTime, text: to), scene: session.sceneID, loader: loader)
         let plan = try ClipPlan(fromMicros: start, toMicros: end, speed: speed, fps: fps)
-        return ReplayClip(loader: loader, session: session, plan: plan, width: width, height: height, logger: logger)
+        return ReplayClip(loader: loader, session: session, plan: plan, width: width, height: height, models: models, logger: logger)
     }
 
     /// The scene time of a target: a version's `recorded_at`, or the time itself.
@@ -50,9 +52,9 @@ package struct ReplayClip: Sendable {
         let store = loader.store
         var projection = RenderProjection(state: try await loader.state(scene: session.sceneID, at: .time(micros: plan.fromMicros)))
         var tail = EventTail(scene: session.sceneID, after: projection.version, through: plan.toMicros)
-        var assets = await ReplayFrame.loadAssets(projection.state, store: store, logger: logger)
+        await models.prepare(projection.state)
         let context: GLContext
-        do { context = try await GLContext.make(width: width, height: height, logger: logger) } catch {
+        do { context = try await GLContext.make(width: width, height: height, models: models, logger: logger) } catch {
             throw ReplayError(.render, "Could not start the renderer for the clip", underlying: error)
         }
         do {
@@ -65,18 +67,13 @@ package struct ReplayClip: Sendable {
                     }
                     if event.type == "device.added" || event.type == "device.updated" { grew = true }
                 }
-                if grew { assets.merge(await ReplayFrame.loadAssets(projection.state, store: store, logger: logger)) { a, _ in a } }
+                if grew { await models.prepare(projection.state) }
                 let state = projection.state
-                let models = assets
                 let frame: Frame
                 do {
                     try await context.renderScene(
                         state, changes: projection.takeChanges(), camera: ReplayLoader.camera(for: session.id, in: state),
-                        viewer: session.id, sceneTimeMicros: sceneTime,
-                        models: { ref in
-                            if case .asset(let sha) = ref { return models[sha] }
-                            return nil
-                        })
+                        viewer: session.id, sceneTimeMicros: sceneTime)
                     frame = try await context.readFrameI420()
                 } catch {
                     throw ReplayError(.render, "Could not render clip frame \(index + 1)", underlying: error)

@@ -1,7 +1,7 @@
 import CommandBus
 package import Foundation
 package import Logging
-import Renderer
+package import Renderer
 import SceneLedger
 package import Synchronization
 
@@ -24,10 +24,16 @@ package final class StreamView: Sendable {
     private let tasks = Mutex<[Task<Void, Never>]>([])
     /// Ends the watch of the view's source.
     private let unwatch = Mutex<(@Sendable () -> Void)?>(nil)
+    /// Where the view's models come from; a load that ends wakes the loop (`modelsChanged`)
+    /// so the model replaces its placeholder in the next frame.
+    let models: ModelLibrary
+    private let modelsChanged = Atomic<Bool>(false)
+    private let modelWatch = Mutex<ModelLibrary.Observation?>(nil)
     let logger: Logger
 
-    package init(cameraOwner: UUID, pipeline: ViewPipeline, pacer: FramePacer, logger: Logger) {
+    package init(cameraOwner: UUID, pipeline: ViewPipeline, pacer: FramePacer, models: ModelLibrary = .builtinsOnly, logger: Logger) {
         self.cameraOwner = cameraOwner
+        self.models = models
         self.pipeline = pipeline
         self.pacer = Mutex(pacer)
         var logger = logger
@@ -42,6 +48,12 @@ package final class StreamView: Sendable {
             self.pending.withLock { $0.append(change) }
             self.signal.signal()
         }
+        let watch = models.observe { [weak self] in
+            guard let self else { return }
+            self.modelsChanged.store(true, ordering: .releasing)
+            self.signal.signal()
+        }
+        modelWatch.withLock { $0 = watch }
         let render = Task { await self.renderLoop(source) }
         tasks.withLock { $0 = [render] }
         self.unwatch.withLock { $0 = unwatch }
@@ -50,6 +62,7 @@ package final class StreamView: Sendable {
     /// Stops rendering and the pipeline.
     package func stop() {
         self.unwatch.withLock { $0 }?()
+        modelWatch.withLock { $0 }?.cancel()
         for task in tasks.withLock({ $0 }) { task.cancel() }
         signal.signal()
         pipeline.stop()
@@ -58,7 +71,7 @@ package final class StreamView: Sendable {
     private func renderLoop(_ source: some ViewSource) async {
         let gl: GLContext
         do {
-            gl = try await GLContext.make(width: pipeline.width, height: pipeline.height, logger: logger)
+            gl = try await GLContext.make(width: pipeline.width, height: pipeline.height, models: models, logger: logger)
         } catch {
             logger.error("the view's GL context could not start; no video", metadata: ["error": "\(error)"])
             return
@@ -75,6 +88,11 @@ package final class StreamView: Sendable {
             } catch {
                 logger.error("updating the view's scene failed; no more video", metadata: ["error": "\(error)"])
                 break
+            }
+            if modelsChanged.exchange(false, ordering: .acquiring), !loop.reset,
+                await gl.wouldRedraw(camera: loop.camera, viewer: cameraOwner)
+            {
+                loop.needsDraw = true
             }
             let clock = pipeline.clock
             let now = clock.now()

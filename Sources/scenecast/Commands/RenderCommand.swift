@@ -53,14 +53,11 @@ struct RenderCommand: AsyncParsableCommand {
         guard FileManager.default.isWritableFile(atPath: outURL.deletingLastPathComponent().path) else {
             throw CLIError("Cannot write \(out): its folder does not exist or is not writable.")
         }
-        let (state, assets) = try await loadState(logger: logger)
+        let (state, models) = try await loadState(logger: logger)
         let view = try camera.map(Self.parseCamera).map { a, e, d in Camera(target: Self.center(of: state), distance: d, azimuth: a, elevation: e, fov: 50) }
             ?? Self.fit(state)
-        let context = try await GLContext.make(width: width, height: height, logger: logger)
-        let stats = try await context.renderScene(state, camera: view, models: { ref in
-            if case .asset(let sha) = ref { return assets[sha] }
-            return nil
-        })
+        let context = try await GLContext.make(width: width, height: height, models: models, logger: logger)
+        let stats = try await context.renderScene(state, camera: view)
         let frame = try await context.readFrameRGBA()
         await context.close()
         let png = try PNGCodec.encode(RGBAImage(width: frame.width, height: frame.height, pixels: frame.bytes))
@@ -72,12 +69,12 @@ struct RenderCommand: AsyncParsableCommand {
         )
     }
 
-    /// The scene's state, and the uploaded models its devices use (read from the ledger's
-    /// model store, parsed and placed on the ground).
-    func loadState(logger: Logger) async throws -> (SceneState, [String: Mesh]) {
+    /// The scene's state, and a model library holding every model its devices use, loaded
+    /// from the ledger's model store (one that cannot be loaded draws as the placeholder).
+    func loadState(logger: Logger) async throws -> (SceneState, ModelLibrary) {
         if let demo {
             let state = DemoFactory(deviceCount: demo).state(sceneID: DemoScenes.id(devices: demo), name: "Demo plant (\(demo) devices)")
-            return (state, [:])
+            return (state, .builtinsOnly)
         }
         guard let id = scene.flatMap(UUID.init(uuidString:)) else { throw CLIError("\"\(scene ?? "")\" is not a scene id (a UUID).") }
         let session = try await database.open(logger: logger)
@@ -89,17 +86,10 @@ struct RenderCommand: AsyncParsableCommand {
             } else {
                 state = try await session.store.state(scene: id)
             }
-            var assets: [String: Mesh] = [:]
-            for device in state.devices.values {
-                guard case .asset(let sha) = device.model, assets[sha] == nil else { continue }
-                do {
-                    assets[sha] = try STLReader.read(bytes: try await session.store.modelBytes(sha)).placedOnGround()
-                } catch {
-                    logger.warning("model not drawn; using a stand-in", metadata: ["sha256": "\(sha)", "error": "\(error)"])
-                }
-            }
+            let models = ModelLibrary(source: session.store, logger: logger)
+            await models.prepare(state)
             await session.close()
-            return (state, assets)
+            return (state, models)
         } catch {
             await session.close()
             throw error

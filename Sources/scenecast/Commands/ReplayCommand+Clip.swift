@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Renderer
 import Replay
 import SceneLedger
 import Streamer
@@ -20,7 +21,8 @@ extension ReplayCommand {
         do {
             clip = try await ReplayClip.prepare(
                 loader: ReplayLoader(store: db.store), session: id, from: from, to: to, speed: speed, fps: fps,
-                width: width, height: height, nowMicros: WallClock.nowMicros(), logger: logger)
+                width: width, height: height, nowMicros: WallClock.nowMicros(), models: ModelLibrary(source: db.store, logger: logger),
+                logger: logger)
         } catch {
             await db.close()
             throw CLIError(error.message + ".")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Renderer
 import Replay
 import SceneLedger
 
@@ -64,7 +65,8 @@ struct ReplayCommand: AsyncParsableCommand {
             }
             if let out {
                 let png = try await ReplayFrame.png(
-                    moment.state, camera: moment.camera, viewer: id, width: width, height: height, store: db.store, logger: logger)
+                    moment.state, camera: moment.camera, viewer: id, width: width, height: height,
+                    models: ModelLibrary(source: db.store, logger: logger), logger: logger)
                 do { try Data(png).write(to: URL(fileURLWithPath: out)) } catch {
                     throw CLIError("Cannot write \(out): \(error.localizedDescription)")
                 }

@@ -28,6 +28,8 @@ struct ServeCommand: AsyncParsableCommand {
     var demo: Int?
     @Option(name: .customLong("max-model-mb"), help: "The largest model upload accepted, in MiB.")
     var maxModelMB: Int = 200
+    @Option(name: .customLong("model-memory-mb"), help: "Memory for loaded uploaded models (meshes, levels of detail, picking), in MiB; the least recently used are let go past it.")
+    var modelMemoryMB: Int = ModelLibrary.defaultBudgetBytes >> 20
     @Option(
         name: .customLong("ice-server"),
         help: "A STUN or TURN server for WebRTC, as stun:host:port or turn:user:password@host:port (repeatable)."
@@ -56,6 +58,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard (1...65_535).contains(port) else { throw ValidationError("--port takes 1 to 65535.") }
         if let demo, !(1...5_000).contains(demo) { throw ValidationError("--demo takes 1 to 5000 devices.") }
         guard (1...2_048).contains(maxModelMB) else { throw ValidationError("--max-model-mb takes 1 to 2048.") }
+        guard (16...1_048_576).contains(modelMemoryMB) else { throw ValidationError("--model-memory-mb takes 16 to 1048576 (MiB).") }
         guard (1...120).contains(videoFPS) else { throw ValidationError("--video-fps takes 1 to 120.") }
         guard RecordingFormat(rawValue: recordFormat) != nil else { throw ValidationError("--record-format takes mp4 or mkv.") }
         guard (1...3_600).contains(recordSegmentSeconds) else {
@@ -99,8 +102,10 @@ struct ServeCommand: AsyncParsableCommand {
             demoScene = id
         }
         let writer = LedgerWriter(conninfo: session.conninfo, logger: logger)
+        // The one model library of the process: live views, hover and click picking.
+        let models = ModelLibrary(source: session.store, budgetBytes: modelMemoryMB << 20, logger: logger)
         let hosts = SceneHostManager(
-            store: session.store, writer: writer, picker: BuiltinModelBVHs().picker,
+            store: session.store, writer: writer, picker: LibraryPicking(models: models).picker,
             holder: "\(ProcessInfo.processInfo.hostName):\(getpid())", logger: logger
         )
         let token = adminToken ?? ProcessInfo.processInfo.environment["SCENECAST_ADMIN_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
@@ -109,10 +114,10 @@ struct ServeCommand: AsyncParsableCommand {
             format: RecordingFormat(rawValue: recordFormat) ?? .mp4, segmentSeconds: recordSegmentSeconds, always: record,
             store: session.store
         )
-        let streamer = try makeStreamer(recording: record || token != nil ? recording : nil, logger: logger)
+        let streamer = try makeStreamer(recording: record || token != nil ? recording : nil, models: models, logger: logger)
         let renderer = await RendererProbe.run(logger: logger)
-        // Picking BVHs of the built-in equipment, for the first click and hover.
-        ModelBVHCache.shared.warmBuiltins()
+        // The built-in equipment's models and picking BVHs, for the first frame, click and hover.
+        ModelLibrary.warmBuiltins()
         let app = ScenecastServer.makeApplication(
             host: host, port: port, publicFolder: publicFolder,
             .init(
@@ -151,14 +156,14 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     /// The video streamer, or nil (with a note) when GStreamer or an H.264 encoder is missing.
-    private func makeStreamer(recording: RecordingSettings?, logger: Logger) throws -> Streamer? {
+    private func makeStreamer(recording: RecordingSettings?, models: ModelLibrary, logger: Logger) throws -> Streamer? {
         do {
             try GStreamer.initialize()
         } catch {
             Terminal.line("Video streaming is off: \(error.message).")
             return nil
         }
-        let configuration = StreamerConfiguration(ice: try iceConfiguration(), maxFPS: videoFPS)
+        let configuration = StreamerConfiguration(ice: try iceConfiguration(), maxFPS: videoFPS, models: models)
         guard let encoder = configuration.encoder else {
             Terminal.line("Video streaming is off: no H.264 encoder (x264enc, nvh264enc, vah264enc) is installed.")
             return nil

@@ -6,21 +6,21 @@ import SceneLedger
 extension BoundsPicker: DevicePicker {}
 extension MeshPicker: DevicePicker {}
 
-/// Picking BVHs for `device:click`, from the process's `ModelBVHCache` (shared with the
-/// views' hover).
+/// Picking for `device:click` against the models the views draw, from the process's
+/// `ModelLibrary` (shared with the views' hover).
 ///
-/// A built-in model's BVH is built in the background on first use (and warmed at start);
-/// until it is ready, and for an uploaded model no view has built one for yet, the picker
+/// A model's BVH is built in the background on first use (built-ins are warmed at start,
+/// uploads get theirs as they load); until it is ready, and for a placeholder, the picker
 /// uses the device's box: a scene host never waits.
-final class BuiltinModelBVHs: Sendable {
+struct LibraryPicking: Sendable {
+    let models: ModelLibrary
+
     func bvh(for device: Device) -> TriangleBVH? {
-        guard case .builtin(let name) = device.model, let builtin = BuiltinEquipment(rawValue: name) else {
-            return ModelBVHCache.shared.ready(device.model)
-        }
-        return ModelBVHCache.shared.bvh(for: device.model) { builtin.mesh() }
+        let model = models.model(device.model)
+        return model.placeholder == nil ? model.bvh() : nil
     }
 
     var picker: MeshPicker {
-        MeshPicker { [self] device in bvh(for: device) }
+        MeshPicker { device in bvh(for: device) }
     }
 }
