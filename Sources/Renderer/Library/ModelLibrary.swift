@@ -202,7 +202,7 @@ package final class ModelLibrary: Sendable {
                 // A file that does not parse stays failed; a store that could not answer may later.
                 let mayPass = error.code == .modelUnavailable && source != nil
                 slot = .failed(
-                    LoadedModel(placeholderFor: ref, .failed(reason: error.description)),
+                    LoadedModel(placeholderFor: ref, .failed(reason: "\(error.code): \(error.description)")),
                     retry: mayPass ? ContinuousClock.now + Self.retryInterval : nil)
             }
             finish(sha, slot)
@@ -232,8 +232,9 @@ package final class ModelLibrary: Sendable {
             logger.info("models let go to stay within the memory budget", metadata: ["evicted": "\(evicted.count)", "budget_bytes": "\(budgetBytes)"])
         }
         generation.wrappingAdd(1, ordering: .releasing)
-        for waiter in waiters { waiter.resume(returning: slot.model) }
+        // Observers first: whoever `load` wakes finds them told.
         for observer in observers { observer() }
+        for waiter in waiters { waiter.resume(returning: slot.model) }
     }
 
     /// Lets go of the least recently used ready models (never `keeping`) until the bytes
