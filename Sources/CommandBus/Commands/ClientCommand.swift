@@ -3,7 +3,8 @@ package import SceneLedger
 
 /// One decoded, validated command from a client.
 package struct ClientCommand: Equatable, Sendable {
-    /// The client's id for the command; errors and acks refer to it.
+    /// The client's id for the command, or one the server made up for a message without
+    /// one (the plan's form); errors and acks refer to it.
     package var id: UUID
     /// The client's clock when it sent the command, milliseconds since the Unix epoch.
     package var timestampMillis: Int64

@@ -2,7 +2,11 @@ import SceneLedger
 
 /// The `data` of camera and pointer commands.
 extension CommandDecoder {
+    /// `{dAzimuth, dElevation}` in degrees, or the plan's `{deltaX, deltaY}` in pixels.
     static func cameraOrbit(_ data: FieldReader) throws(CommandError) -> Command {
+        if try usesPlanForm(data, plan: planOrbitFields, typed: ["dAzimuth", "dElevation"]) {
+            return try planCameraOrbit(data)
+        }
         try data.allowOnly(["dAzimuth", "dElevation"])
         let limit = CommandLimits.maxOrbitDelta
         return .cameraOrbit(

@@ -4,8 +4,12 @@ import SceneLedger
 extension CommandDecoder {
     static let updatableDeviceFields = ["kind", "name", "model", "position", "rotation", "scale", "metadata"]
 
-    /// Either `{"deviceId"}` or `{"x","y","width","height"}`; a `deviceId` selects the first form.
-    static func deviceClick(_ data: FieldReader) throws(CommandError) -> Command {
+    /// Either `{"deviceId"}` or `{"x","y","width","height"}`; a `deviceId` selects the first
+    /// form. The plan's `{"screenX","screenY","deviceId"?}` are pixels of the sender's `view`.
+    static func deviceClick(_ data: FieldReader, view: ViewSize) throws(CommandError) -> Command {
+        if try usesPlanForm(data, plan: planClickFields, typed: ["x", "y", "width", "height"]) {
+            return try planDeviceClick(data, view: view)
+        }
         if data.has("deviceId") {
             try data.allowOnly(["deviceId"])
             return .deviceClick(.device(try data.uuid("deviceId")))
@@ -31,7 +35,11 @@ extension CommandDecoder {
         return .deviceSelect(try data.nullableUUID("deviceId"))
     }
 
+    /// `{"deviceId","position"}`, or the plan's `{"deviceId","positionX","positionY","positionZ"}`.
     static func deviceDrag(_ data: FieldReader) throws(CommandError) -> Command {
+        if try usesPlanForm(data, plan: planDragFields, typed: ["position"]) {
+            return try planDeviceDrag(data)
+        }
         try data.allowOnly(["deviceId", "position"])
         return .deviceDrag(id: try data.uuid("deviceId"), position: try data.coordinates("position"))
     }

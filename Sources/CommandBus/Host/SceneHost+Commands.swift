@@ -15,10 +15,11 @@ extension SceneHost {
     /// driver becomes an observer. The join itself is recorded in the ledger.
     /// `iceServers` go to the joiner in `joined` (for a video session). `email` and `ip`
     /// go with the name to the actor's identity in `actors` (personal data, erasable), never
-    /// into events.
+    /// into events. `view` is the size of the joiner's view, which the plan's pixel
+    /// coordinates refer to.
     package func join(
         actor: UUID, name: String, role: Role, sink: any ParticipantSink, clientTimeMillis: Int64,
-        iceServers: [JSONValue] = [], email: EmailAddress? = nil, ip: String? = nil
+        iceServers: [JSONValue] = [], email: EmailAddress? = nil, ip: String? = nil, view: ViewSize = .standard
     ) async throws(CommandError) -> Joined
     {
         guard !stopped, !rebuilding else { throw CommandError(.unavailable, "the scene is not available right now; retry") }
@@ -32,7 +33,8 @@ extension SceneHost {
         // The others hear of the join as a state:update; the joiner gets joined, then
         // state:full (which already includes it), then everything that follows.
         sink.send(.joined(session: session, participant: session, role: role, scene: sceneID, iceServers: iceServers))
-        sessions[session] = Session(participant: Participant(id: session, actor: actor, role: role), sink: sink, name: name)
+        sessions[session] = Session(
+            participant: Participant(id: session, actor: actor, role: role), sink: sink, name: name, view: view)
         submit(
             events, commandID: UUID(), sender: nil, session: session, actor: actor, clientTimeMillis: clientTimeMillis,
             notifying: { $0 != session }
@@ -64,7 +66,7 @@ extension SceneHost {
     package func receive(_ bytes: [UInt8], from session: UUID) async {
         guard let sender = sessions[session] else { return }
         let command: ClientCommand
-        switch CommandDecoder.decode(bytes) {
+        switch CommandDecoder.decode(bytes, view: sender.view) {
         case .success(let decoded): command = decoded
         case .failure(let error):
             sender.sink.send(.error(error))

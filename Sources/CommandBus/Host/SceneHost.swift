@@ -63,6 +63,8 @@ package actor SceneHost: Service {
         var participant: Participant
         var sink: any ParticipantSink
         var name: String
+        /// The size of the participant's view, for commands in pixels.
+        var view: ViewSize = .standard
     }
 
     /// A commit outcome, delivered to the host in the writer's order.

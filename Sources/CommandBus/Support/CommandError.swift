@@ -24,6 +24,9 @@ package struct CommandError: Error, CustomStringConvertible, Sendable {
         package static let missingField = Code("missing_field")
         /// A field the command does not define is present.
         package static let unexpectedField = Code("unexpected_field")
+        /// The fields of `data` contradict each other: the plan's form of a command mixed
+        /// with the typed form (`position` with `positionX`).
+        package static let invalidCommand = Code("invalid_command")
         /// A field has the wrong JSON type.
         package static let wrongType = Code("wrong_type")
         /// A value is outside its allowed range or set.

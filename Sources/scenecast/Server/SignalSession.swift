@@ -155,7 +155,7 @@ struct SignalSession {
             actor: request.actor ?? UUID(), name: request.name, role: request.role, sink: sink,
             clientTimeMillis: Int64(Date().timeIntervalSince1970 * 1000),
             iceServers: request.media == "video" ? (streamer?.configuration.ice.browserServers ?? []) : [],
-            email: request.email, ip: remoteIP
+            email: request.email, ip: remoteIP, view: ViewSize(joinWidth: request.width, joinHeight: request.height)
         )
         return (host, joined.session)
     }
