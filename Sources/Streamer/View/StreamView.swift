@@ -16,6 +16,8 @@ package final class StreamView: Sendable {
     package let pipeline: ViewPipeline
     let pacer: Mutex<FramePacer>
     let signal = FrameSignal()
+    /// Callers of `snapshot()` waiting for the next frame.
+    let snapshots = SnapshotRequests()
     let pending = Mutex<[CommittedChange]>([])
     /// Frames rendered and pushed to the encoder.
     package let framesRendered = Atomic<Int>(0)
@@ -64,6 +66,7 @@ package final class StreamView: Sendable {
         self.unwatch.withLock { $0 }?()
         modelWatch.withLock { $0 }?.cancel()
         for task in tasks.withLock({ $0 }) { task.cancel() }
+        snapshots.close()
         signal.signal()
         pipeline.stop()
     }
@@ -94,6 +97,7 @@ package final class StreamView: Sendable {
             {
                 loop.needsDraw = true
             }
+            if snapshots.isRequested { loop.needsDraw = true }
             let clock = pipeline.clock
             let now = clock.now()
             let keepAlive = pacer.withLock { $0.keepAliveInterval }
@@ -122,6 +126,7 @@ package final class StreamView: Sendable {
                     pipeline.push(frame)
                     loop.lastSentTime = now
                 }
+                try await answerSnapshots(gl, loop)
             } catch {
                 logger.error("rendering the view failed; no more video", metadata: ["error": "\(error)"])
                 break
@@ -130,6 +135,7 @@ package final class StreamView: Sendable {
             framesRendered.wrappingAdd(1, ordering: .relaxed)
             renderNanos.wrappingAdd(Int(clock.now() - now), ordering: .relaxed)
         }
+        snapshots.close()
         await gl.close()
     }
 }

@@ -17,6 +17,16 @@ struct RenderCommand: AsyncParsableCommand {
     @Option(help: "The scene as it was then: a version (v1234), an ISO-8601 time, or an offset from its first event (90s, 1m30s, +00:01:30). Default: now.")
     var at: String?
     @Option(help: "azimuth,elevation,distance in degrees and metres, around the scene's centre.") var camera: String?
+    @Option(
+        name: .customLong("camera-of"),
+        help: "Draw the scene as this participant (a session id; /api/views lists them) saw it then: their camera, and what is drawn for them alone."
+    )
+    var cameraOf: String?
+    @Option(
+        name: .customLong("scene-time"),
+        help: "The moment the flows are drawn at: microseconds since 1970 or an ISO-8601 time (a live view's frame names its own). Default: the state's time."
+    )
+    var sceneTime: String?
     @Option(help: "WIDTHxHEIGHT, even numbers.") var size: String = "1280x720"
     @Option(help: "Where to write the PNG.") var out: String
 
@@ -25,6 +35,14 @@ struct RenderCommand: AsyncParsableCommand {
         if let demo, !(1...5_000).contains(demo) { throw ValidationError("--demo takes 1 to 5000 devices.") }
         _ = try Self.parseSize(size)
         if let camera { _ = try Self.parseCamera(camera) }
+        if let cameraOf {
+            guard camera == nil else { throw ValidationError("Give either --camera or --camera-of, not both.") }
+            guard UUID(uuidString: cameraOf) != nil else { throw ValidationError("--camera-of: \"\(cameraOf)\" is not a session id (a UUID).") }
+            if demo != nil { throw ValidationError("--camera-of needs --scene: a demo plant has no participants.") }
+        }
+        if let sceneTime, Self.parseSceneTime(sceneTime) == nil {
+            throw ValidationError("--scene-time: \"\(sceneTime)\" is not a time: give microseconds since 1970 (1765432100123456) or ISO-8601 (2026-12-07T10:00:00.25Z).")
+        }
         if let at {
             guard SceneTimeSpec.parse(at) != nil else { throw ValidationError("--at: \"\(at)\" is not a time: use \(SceneTimeSpec.formats).") }
             if demo != nil { throw ValidationError("--at needs --scene: a demo plant has no history.") }
@@ -36,6 +54,15 @@ struct RenderCommand: AsyncParsableCommand {
         guard parts.count == 2, (16...4096).contains(parts[0]), (16...4096).contains(parts[1]), parts[0] % 2 == 0, parts[1] % 2 == 0
         else { throw ValidationError("--size must be WIDTHxHEIGHT with even numbers from 16 to 4096, like 1280x720.") }
         return (parts[0], parts[1])
+    }
+
+    /// Microseconds since 1970, from a whole number of them or an ISO-8601 time.
+    static func parseSceneTime(_ text: String) -> Int64? {
+        if let micros = Int64(text), micros >= 0 { return micros }
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let date = formatter.date(from: text) ?? ISO8601DateFormatter().date(from: text)
+        return date.map { Int64(($0.timeIntervalSince1970 * 1e6).rounded()) }
     }
 
     static func parseCamera(_ text: String) throws -> (Double, Double, Double) {
@@ -54,10 +81,9 @@ struct RenderCommand: AsyncParsableCommand {
             throw CLIError("Cannot write \(out): its folder does not exist or is not writable.")
         }
         let (state, models) = try await loadState(logger: logger)
-        let view = try camera.map(Self.parseCamera).map { a, e, d in Camera(target: Self.center(of: state), distance: d, azimuth: a, elevation: e, fov: 50) }
-            ?? Self.fit(state)
+        let (view, viewer) = try Self.camera(camera, of: cameraOf, in: state)
         let context = try await GLContext.make(width: width, height: height, models: models, logger: logger)
-        let stats = try await context.renderScene(state, camera: view)
+        let stats = try await context.renderScene(state, camera: view, viewer: viewer, sceneTimeMicros: sceneTime.flatMap(Self.parseSceneTime))
         let frame = try await context.readFrameRGBA()
         await context.close()
         let png = try PNGCodec.encode(RGBAImage(width: frame.width, height: frame.height, pixels: frame.bytes))
@@ -136,6 +162,23 @@ struct RenderCommand: AsyncParsableCommand {
         let xs = state.devices.values.map(\.position.x)
         let zs = state.devices.values.map(\.position.z)
         return Vec3((xs.min()! + xs.max()!) / 2, 0, (zs.min()! + zs.max()!) / 2)
+    }
+
+    /// The camera to draw through, and the participant it is drawn for (nil: nobody's view).
+    static func camera(_ text: String?, of participant: String?, in state: SceneState) throws -> (Camera, UUID?) {
+        if let participant, let id = UUID(uuidString: participant) {
+            guard let seen = state.participants[id] else {
+                throw CLIError(
+                    "Participant \(id.uuidString.lowercased()) is not in scene \(state.sceneID.uuidString.lowercased()) at v\(state.version) (never joined, or left before); pick --at when they were there."
+                )
+            }
+            return (seen.camera, id)
+        }
+        if let text {
+            let (a, e, d) = try parseCamera(text)
+            return (Camera(target: center(of: state), distance: d, azimuth: a, elevation: e, fov: 50), nil)
+        }
+        return (fit(state), nil)
     }
 
     /// A camera that shows the whole plant from the south-east, above.

@@ -3,12 +3,15 @@ import Hummingbird
 import HummingbirdWebSocket
 import Logging
 import NIOCore
+import Renderer
 import SceneLedger
 import Streamer
 
 /// `GET /api/views`, `POST /api/recordings/start|stop?view=ID` (admin: `Authorization:
 /// Bearer TOKEN` matching `--admin-token`), `GET /api/recordings` and
-/// `GET /api/recordings/ID` (the segment file, streamed from disk).
+/// `GET /api/recordings/ID` (the segment file, streamed from disk), and
+/// `GET /api/views/ID/frame` (admin): the view's next frame as a PNG, with the version,
+/// scene time and camera owner that `scenecast render` needs to draw it again.
 struct RecordingRoutes: Sendable {
     let store: LedgerStore
     let streamer: Streamer?
@@ -19,6 +22,9 @@ struct RecordingRoutes: Sendable {
     func register(on router: Router<ServerRequestContext>) {
         router.get("/api/views") { _, _ -> Response in
             await views()
+        }
+        router.get("/api/views/:id/frame") { request, context -> Response in
+            try await frame(request, id: context.parameters.get("id") ?? "")
         }
         router.post("/api/recordings/start") { request, _ -> Response in
             try await control(request, start: true)
@@ -75,6 +81,32 @@ struct RecordingRoutes: Sendable {
                 case .recording: .conflict
                 default: .internalServerError
                 }
+            return ModelUpload.error(status, code: error.code.rawValue, error.message)
+        }
+    }
+
+    /// The view's next frame as a PNG. Its headers say how to draw it again from the
+    /// ledger: `scenecast render --scene SCENE --at vVERSION --camera-of VIEWER
+    /// --scene-time MICROS --size WxH`.
+    func frame(_ request: Request, id: String) async throws -> Response {
+        if let refusal = refusal(request) { return refusal }
+        guard let streamer else {
+            return ModelUpload.error(.serviceUnavailable, code: "streaming_off", "Video streaming is off on this server.")
+        }
+        do {
+            let snapshot = try await streamer.snapshot(view: id)
+            let image = RGBAImage(width: snapshot.frame.width, height: snapshot.frame.height, pixels: snapshot.frame.bytes)
+            let png = try PNGCodec.encode(image)
+            var headers: HTTPFields = [.contentType: "image/png", .contentLength: String(png.count)]
+            headers[.init("Scenecast-Version")!] = String(snapshot.version)
+            headers[.init("Scenecast-Scene-Time")!] = String(snapshot.sceneTimeMicros)
+            headers[.init("Scenecast-Viewer")!] = snapshot.viewer.uuidString.lowercased()
+            let c = snapshot.camera
+            headers[.init("Scenecast-Camera")!] =
+                "\(c.azimuth),\(c.elevation),\(c.distance),\(c.target.x),\(c.target.y),\(c.target.z),\(c.fov)"
+            return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: png)))
+        } catch let error as StreamerError {
+            let status: HTTPResponse.Status = error.code == .unknownView ? .notFound : .serviceUnavailable
             return ModelUpload.error(status, code: error.code.rawValue, error.message)
         }
     }
