@@ -1,7 +1,6 @@
 import CommandBus
 import Foundation
 import Replay
-@testable import scenecast
 import SceneLedger
 import Synchronization
 import Testing

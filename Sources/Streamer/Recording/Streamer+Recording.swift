@@ -184,7 +184,7 @@ struct RecordingIndexer: Sendable {
             segment.error = message
         }
         do {
-            let stored = try await settings.store.addRecordingSegment(segment)
+            let stored = try await settings.index.addRecordingSegment(segment)
             logger.info(
                 "recording segment indexed",
                 metadata: ["id": "\(stored.id)", "status": "\(stored.status.rawValue)", "path": "\(stored.path)", "bytes": "\(stored.bytes)"])

@@ -2,7 +2,7 @@ import CommandBus
 package import Foundation
 package import Logging
 package import Renderer
-import SceneLedger
+package import SceneLedger
 package import Synchronization
 
 /// One view: a scene drawn through one participant's camera at one size, rendered by its

@@ -112,7 +112,7 @@ struct ServeCommand: AsyncParsableCommand {
         let recording = RecordingSettings(
             directory: URL(fileURLWithPath: database.dataDirectory).appendingPathComponent("recordings").path,
             format: RecordingFormat(rawValue: recordFormat) ?? .mp4, segmentSeconds: recordSegmentSeconds, always: record,
-            store: session.store
+            index: session.store
         )
         let streamer = try makeStreamer(recording: record || token != nil ? recording : nil, models: models, logger: logger)
         let renderer = await RendererProbe.run(logger: logger)

@@ -14,24 +14,33 @@
 /// A commit that is not the oldest batch drawn ahead (it never happens while the host's
 /// versions and times match the ledger's) leaves the view diverged: nothing is sent until
 /// the whole state arrives again (`.state`, which the host sends after any failed commit).
-struct CommitGate: Equatable {
+package struct CommitGate: Equatable, Sendable {
     /// Events folded in ahead of their commit.
-    struct Batch: Equatable {
-        var firstVersion: Int64
-        var count: Int
-        var recordedAtMicros: Int64
-        var lastVersion: Int64 { firstVersion + Int64(count) - 1 }
+    package struct Batch: Equatable, Sendable {
+        package var firstVersion: Int64
+        package var count: Int
+        package var recordedAtMicros: Int64
+
+        package init(firstVersion: Int64, count: Int, recordedAtMicros: Int64) {
+            self.firstVersion = firstVersion
+            self.count = count
+            self.recordedAtMicros = recordedAtMicros
+        }
+
+        package var lastVersion: Int64 { firstVersion + Int64(count) - 1 }
     }
 
     /// The newest version the ledger has committed, as far as this view has heard.
-    private(set) var committed: Int64 = 0
+    package private(set) var committed: Int64 = 0
     /// Batches folded in and not yet committed, oldest first.
-    private(set) var ahead: [Batch] = []
+    package private(set) var ahead: [Batch] = []
     /// A commit did not match what was drawn ahead: nothing is released until `.state`.
-    private(set) var diverged = false
+    package private(set) var diverged = false
+
+    package init() {}
 
     /// The whole state at `version`: nothing is ahead any more.
-    mutating func reset(to version: Int64) {
+    package mutating func reset(to version: Int64) {
         committed = version
         ahead = []
         diverged = false
@@ -39,14 +48,14 @@ struct CommitGate: Equatable {
 
     /// Accepted events: true when the view should fold them in now (they continue the
     /// projection at `projectionVersion`); false to wait for their commit.
-    mutating func accept(_ batch: Batch, projectionVersion: Int64) -> Bool {
+    package mutating func accept(_ batch: Batch, projectionVersion: Int64) -> Bool {
         guard !diverged, batch.count > 0, batch.firstVersion == projectionVersion + 1 else { return false }
         ahead.append(batch)
         return true
     }
 
     /// Committed events: true when the view must fold them in (they were not drawn ahead).
-    mutating func commit(_ batch: Batch, projectionVersion: Int64) -> Bool {
+    package mutating func commit(_ batch: Batch, projectionVersion: Int64) -> Bool {
         if let oldest = ahead.first {
             if oldest == batch {
                 ahead.removeFirst()
@@ -67,7 +76,7 @@ struct CommitGate: Equatable {
     }
 
     /// Whether a frame drawn at `version` shows only committed events.
-    func mayRelease(frameVersion version: Int64) -> Bool {
+    package func mayRelease(frameVersion version: Int64) -> Bool {
         !diverged && version <= committed
     }
 }

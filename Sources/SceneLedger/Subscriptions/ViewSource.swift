@@ -1,10 +1,8 @@
-package import CommandBus
-import SceneLedger
-
 /// Where a view's scene comes from: a stream of committed changes (the whole state first,
 /// then events; a `.state` again whenever the source jumps) and the scene time each frame
-/// is drawn at. A live scene host is one (`SceneHost`); a replay of a session, implemented
-/// above the Streamer, is another: it sends the state at a seek and the events as its
+/// is drawn at. The ledger's promise to every renderer lives here, beside the ledger: a live
+/// scene host (CommandBus's `SceneHost`) is one source; a replay of a session (Replay's
+/// `ReplayViewSource`) is another: it sends the state at a seek and the events as its
 /// cursor plays them, and its scene time is the playhead, never the wall clock.
 package protocol ViewSource: Sendable {
     /// The changes to draw, starting with the whole state.
@@ -24,22 +22,5 @@ extension ViewSource {
             for await change in changes { deliver(change) }
         }
         return { task.cancel() }
-    }
-}
-
-extension SceneHost: ViewSource {
-    /// Live views draw ahead of the ledger and send only what it committed (`CommitGate`).
-    package func viewChanges() async -> AsyncStream<CommittedChange> { watchCommitted(ahead: true) }
-
-    /// Straight from the host as it publishes: a frame drawn ahead goes out as soon as its
-    /// commit is delivered, without waiting for a task to pass it on.
-    package func watchViewChanges(_ deliver: @escaping @Sendable (CommittedChange) -> Void) async -> @Sendable () -> Void {
-        let id = watchCommitted(ahead: true, deliver: deliver)
-        return { Task { await self.unwatch(id) } }
-    }
-
-    /// Live: the wall clock, so flows animate between events.
-    package nonisolated func frameSceneTimeMicros(stateMicros: Int64) -> Int64 {
-        max(stateMicros, WallClock.nowMicros())
     }
 }

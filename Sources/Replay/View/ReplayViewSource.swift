@@ -1,8 +1,5 @@
-import CommandBus
-import Foundation
-import Replay
-import SceneLedger
-import Streamer
+package import Foundation
+package import SceneLedger
 import Synchronization
 
 /// A replay of one session as a `ViewSource`: a `ReplayController` driven by the ledger.
@@ -12,9 +9,9 @@ import Synchronization
 /// each answer (`replay:state` or `replay:error`) goes to `reply`. While playing, states
 /// are throttled by the controller (`ReplayStateThrottle`); answers to control messages
 /// and the session's end always go out at once.
-actor ReplayViewSource: ViewSource {
-    let loader: ReplayLoader
-    let session: SessionInfo
+package actor ReplayViewSource: ViewSource {
+    package let loader: ReplayLoader
+    package let session: SessionInfo
     private var controller: ReplayController
     private var state: SceneState?
     private var continuations: [UUID: AsyncStream<CommittedChange>.Continuation] = [:]
@@ -28,7 +25,7 @@ actor ReplayViewSource: ViewSource {
 
     /// Opens a replay of `sessionID` at its first version, with the recorded times of its
     /// events, sampled by version to `ReplayController.maxMarks`, as timeline marks.
-    static func open(loader: ReplayLoader, session sessionID: UUID, reply: @escaping @Sendable (JSONValue) -> Void) async throws(ReplayError)
+    package static func open(loader: ReplayLoader, session sessionID: UUID, reply: @escaping @Sendable (JSONValue) -> Void) async throws(ReplayError)
         -> ReplayViewSource
     {
         let session = try await loader.session(sessionID)
@@ -53,7 +50,7 @@ actor ReplayViewSource: ViewSource {
         self.reply = reply
     }
 
-    func viewChanges() -> AsyncStream<CommittedChange> {
+    package func viewChanges() -> AsyncStream<CommittedChange> {
         let (stream, continuation) = AsyncStream.makeStream(of: CommittedChange.self)
         if let state { continuation.yield(.state(state)) }
         let id = UUID()
@@ -62,10 +59,10 @@ actor ReplayViewSource: ViewSource {
         return stream
     }
 
-    nonisolated func frameSceneTimeMicros(stateMicros: Int64) -> Int64 { max(stateMicros, playhead.withLock { $0 }) }
+    package nonisolated func frameSceneTimeMicros(stateMicros: Int64) -> Int64 { max(stateMicros, playhead.withLock { $0 }) }
 
     /// One control message (its JSON); the answer goes to `reply`.
-    func handle(_ message: JSONValue) async {
+    package func handle(_ message: JSONValue) async {
         do {
             let control = try ReplayControl.decode(message)
             await perform(try controller.handle(control, nowNanos: Self.now()), cause: .control)
@@ -75,14 +72,14 @@ actor ReplayViewSource: ViewSource {
     }
 
     /// Stops playback and ends every change stream.
-    func close() {
+    package func close() {
         tickTask?.cancel()
         flushTask?.cancel()
         for continuation in continuations.values { continuation.finish() }
         continuations.removeAll()
     }
 
-    var currentState: JSONValue { controller.stateMessage(nowNanos: Self.now(), includeMarks: false) }
+    package var currentState: JSONValue { controller.stateMessage(nowNanos: Self.now(), includeMarks: false) }
 
     private func forget(_ id: UUID) { continuations.removeValue(forKey: id) }
 
