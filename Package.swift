@@ -80,6 +80,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Test-only WebRTC receivers (webrtcbin answering the server's offer, counting and
+        // decoding frames), for the streaming tests; never linked into `scenecast`.
+        .target(
+            name: "StreamerTesting",
+            dependencies: ["Streamer", "CGStreamer", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "Replay",
             dependencies: ["SceneLedger", "Renderer", .product(name: "Logging", package: "swift-log")],
@@ -145,7 +152,7 @@ let package = Package(
         .testTarget(
             name: "StreamerTests",
             dependencies: [
-                "Streamer", "CommandBus", "SceneLedger", "Renderer", "ScenecastTestSupport",
+                "Streamer", "StreamerTesting", "CommandBus", "SceneLedger", "Renderer", "ScenecastTestSupport",
                 // The end-to-end test starts the real `scenecast serve` and talks to /signal.
                 "scenecast",
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),

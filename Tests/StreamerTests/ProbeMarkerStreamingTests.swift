@@ -4,6 +4,7 @@ import SceneLedger
 import Synchronization
 import Testing
 @testable import Streamer
+import StreamerTesting
 
 /// The full input-to-photon path: a `latency:probe` on the `commands` channel goes through
 /// the scene host (and the ledger), the view redraws with the probe marker flipped, and

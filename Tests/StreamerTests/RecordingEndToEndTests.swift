@@ -3,6 +3,7 @@ import SceneLedger
 import ScenecastTestSupport
 import Testing
 @testable import Streamer
+import StreamerTesting
 
 /// The real `scenecast serve --demo 3 --admin-token ...` with a webrtcbin receiver joined as
 /// driver: recording its view through the admin routes, the index, downloads, refusals

@@ -3,6 +3,7 @@ import SceneLedger
 import ScenecastTestSupport
 import Testing
 @testable import Streamer
+import StreamerTesting
 
 /// `scenecast serve --record` against real PostgreSQL and GStreamer with a webrtcbin
 /// receiver: a recording that fails (a write error, or a start that cannot create its

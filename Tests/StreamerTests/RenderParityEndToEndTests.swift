@@ -4,6 +4,7 @@ import SceneLedger
 import ScenecastTestSupport
 import Testing
 @testable import Streamer
+import StreamerTesting
 
 /// The ledger's promise, checked on pixels: a live view of the real `scenecast serve`
 /// (read back through the view's own frame path, `GET /api/views/ID/frame`) and

@@ -3,6 +3,7 @@ import SceneLedger
 import ScenecastTestSupport
 import Testing
 @testable import Streamer
+import StreamerTesting
 
 /// Time travel in the browser, end to end: a driver records a few commands through the
 /// real `scenecast serve`, then a webrtcbin receiver opens a replay of that session over

@@ -3,6 +3,7 @@ import SceneLedger
 import ScenecastTestSupport
 import Testing
 @testable import Streamer
+import StreamerTesting
 
 /// The real `scenecast serve --demo 3 --ice-address 127.0.0.1`, joined over `/signal` with
 /// `"media":"video"` by a webrtcbin receiver in this process, as a browser would.

@@ -6,6 +6,7 @@ import SceneLedger
 import ScenecastTestSupport
 import Synchronization
 @testable import Streamer
+import StreamerTesting
 
 /// A webrtcbin receiver joined to a real `scenecast serve` over `/signal` with
 /// `"media":"video"`, as a browser would be; `close()` says bye and stops it.

@@ -5,6 +5,7 @@ import SceneLedger
 import ScenecastTestSupport
 import Synchronization
 @testable import Streamer
+import StreamerTesting
 
 /// A real scene host on a fresh PostgreSQL database, a streamer restricted to 127.0.0.1,
 /// and helpers to connect a webrtcbin receiver to it through a `MediaSession`.

@@ -4,6 +4,7 @@ import SceneLedger
 import Synchronization
 import Testing
 @testable import Streamer
+import StreamerTesting
 
 /// Real GStreamer (webrtcbin on both ends, x264 or a hardware encoder, avdec_h264), real
 /// rendering (llvmpipe or a GPU) and a real PostgreSQL ledger, over 127.0.0.1 only.

@@ -4,6 +4,7 @@ import SceneLedger
 import Synchronization
 import Testing
 @testable import Streamer
+import StreamerTesting
 
 /// Peers moving between views without renegotiation, and VP8 views, with real GStreamer
 /// on both ends, real rendering and a real PostgreSQL ledger, over 127.0.0.1 only.

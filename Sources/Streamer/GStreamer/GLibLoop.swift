@@ -1,4 +1,4 @@
-import CGStreamer
+package import CGStreamer
 import Foundation
 import Logging
 
@@ -15,7 +15,7 @@ package final class GLibLoop: @unchecked Sendable {
     /// The process-wide loop, started on first use.
     package static let shared = GLibLoop(name: "gst-bus")
 
-    init(name: String) {
+    package init(name: String) {
         context = g_main_context_new()
         loop = g_main_loop_new(context, 0)
         let handles = LoopHandles(context: context, loop: loop)
@@ -36,7 +36,7 @@ package final class GLibLoop: @unchecked Sendable {
 
     /// Watches `pipeline`'s bus on this loop; messages go to `handler` until the returned
     /// watch is released.
-    func watch(_ pipeline: GstElementRef, _ handler: @escaping @Sendable (BusMessage) -> Void) -> BusWatch {
+    package func watch(_ pipeline: GstElementRef, _ handler: @escaping @Sendable (BusMessage) -> Void) -> BusWatch {
         let bus = gst_element_get_bus(pipeline.pointer)!
         defer { gst_object_unref(UnsafeMutableRawPointer(bus)) }
         let source = gst_bus_create_watch(bus)!
@@ -57,7 +57,7 @@ package final class GLibLoop: @unchecked Sendable {
 }
 
 /// A bus watch attached to the loop; released, it is destroyed.
-final class BusWatch: @unchecked Sendable {
+package final class BusWatch: @unchecked Sendable {
     // @unchecked: only destroyed in deinit; g_source_destroy is thread-safe.
     private let source: UnsafeMutablePointer<GSource>
     init(source: UnsafeMutablePointer<GSource>) { self.source = source }

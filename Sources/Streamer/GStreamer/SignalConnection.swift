@@ -1,8 +1,8 @@
-import CGStreamer
+package import CGStreamer
 
 /// Connects a C callback to a GObject signal with `context` as its user data. The context
 /// is retained for the connection's life and released in GLib's destroy-notify.
-func connectSignal(_ instance: gpointer, _ signal: String, _ callback: GCallback, context: AnyObject) {
+package func connectSignal(_ instance: gpointer, _ signal: String, _ callback: GCallback, context: AnyObject) {
     let data = Unmanaged.passRetained(context).toOpaque()
     let release: @convention(c) (gpointer?, UnsafeMutablePointer<GClosure>?) -> Void = { data, _ in
         if let data { Unmanaged<AnyObject>.fromOpaque(data).release() }
@@ -11,13 +11,13 @@ func connectSignal(_ instance: gpointer, _ signal: String, _ callback: GCallback
 }
 
 /// The context object behind a callback's user data, not retained.
-func callbackContext<T: AnyObject>(_ data: gpointer?, as: T.Type) -> T? {
+package func callbackContext<T: AnyObject>(_ data: gpointer?, as: T.Type) -> T? {
     guard let data else { return nil }
     return Unmanaged<AnyObject>.fromOpaque(data).takeUnretainedValue() as? T
 }
 
 /// A GstPromise whose reply goes to `body` (on whichever thread GStreamer resolves it).
-func makePromise(_ body: @escaping @Sendable (UnsafePointer<GstStructure>?) -> Void) -> UnsafeMutablePointer<GstPromise> {
+package func makePromise(_ body: @escaping @Sendable (UnsafePointer<GstStructure>?) -> Void) -> UnsafeMutablePointer<GstPromise> {
     let box = Unmanaged.passRetained(PromiseBox(body)).toOpaque()
     let changed: @convention(c) (UnsafeMutablePointer<GstPromise>?, gpointer?) -> Void = { promise, data in
         guard let promise, let data else { return }

@@ -31,8 +31,8 @@ package enum VideoCodec: String, Sendable, CaseIterable, Hashable {
     var payloader: String { self == .h264 ? "rtph264pay" : "rtpvp8pay" }
 
     /// The RTP depayloader and software decoder (for the test receiver).
-    var depayloader: String { self == .h264 ? "rtph264depay" : "rtpvp8depay" }
-    var decoder: [String] { self == .h264 ? ["h264parse", "avdec_h264"] : ["vp8dec"] }
+    package var depayloader: String { self == .h264 ? "rtph264depay" : "rtpvp8depay" }
+    package var decoder: [String] { self == .h264 ? ["h264parse", "avdec_h264"] : ["vp8dec"] }
 
     /// The RTP payload type the server offers it on.
     var payloadType: Int { self == .h264 ? 96 : 97 }

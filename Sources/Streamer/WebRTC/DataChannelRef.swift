@@ -1,12 +1,12 @@
-import CGStreamer
+package import CGStreamer
 
 /// The owner of one reference to a webrtcbin data channel.
-final class DataChannelRef: @unchecked Sendable {
+package final class DataChannelRef: @unchecked Sendable {
     // @unchecked: the pointer never changes; webrtcbin's data-channel calls take its lock.
-    let pointer: OpaquePointer
-    let label: DataChannelLabel
+    package let pointer: OpaquePointer
+    package let label: DataChannelLabel
 
-    init(adopting pointer: OpaquePointer, label: DataChannelLabel) {
+    package init(adopting pointer: OpaquePointer, label: DataChannelLabel) {
         self.pointer = pointer
         self.label = label
     }
@@ -15,12 +15,12 @@ final class DataChannelRef: @unchecked Sendable {
 
     /// Sends a text message; false when the channel is not open or the send failed.
     @discardableResult
-    func send(_ text: String) -> Bool {
+    package func send(_ text: String) -> Bool {
         var error: UnsafeMutablePointer<GError>?
         let ok = gst_webrtc_data_channel_send_string_full(pointer, text, &error) != 0
         if let error { g_error_free(error) }
         return ok
     }
 
-    func close() { gst_webrtc_data_channel_close(pointer) }
+    package func close() { gst_webrtc_data_channel_close(pointer) }
 }

@@ -1,11 +1,11 @@
-import CGStreamer
+package import CGStreamer
 
 /// The webrtcbin calls both ends use: the server's peers (`WebRTCPeer`) and the test and
 /// benchmark receiver (`FrameCountingReceiver`).
 extension GstElementRef {
     /// Parses `sdp` and sets it as the remote description (`type` offer or answer); `reply`
     /// gets webrtcbin's reply once it is applied (nil when there is none).
-    func setRemoteDescription(
+    package func setRemoteDescription(
         _ type: GstWebRTCSDPType, sdp: String, reply: @escaping @Sendable (UnsafePointer<GstStructure>?) -> Void
     ) throws(StreamerError) {
         let kind = type == GST_WEBRTC_SDP_TYPE_OFFER ? "offer" : "answer"
@@ -26,7 +26,7 @@ extension GstElementRef {
 
     /// Sets a description webrtcbin created (an offer or an answer) as the local one, and
     /// returns its SDP text.
-    func setLocalDescription(_ description: UnsafeMutablePointer<GstWebRTCSessionDescription>) -> String? {
+    package func setLocalDescription(_ description: UnsafeMutablePointer<GstWebRTCSessionDescription>) -> String? {
         let promise = gst_promise_new()
         scenecast_emit_set_description(pointer, "set-local-description", description, promise)
         gst_promise_unref(promise)
@@ -41,7 +41,7 @@ extension GstElementRef {
     /// network, and gives every agent a thread that parses every other agent's SSDP
     /// multicasts: with 50 peers the server made about 600 sockets a second for it.
     /// Returns the addresses the agent refused.
-    func configureICEAgent(localAddresses: [String]) -> [String] {
+    package func configureICEAgent(localAddresses: [String]) -> [String] {
         guard let ice = scenecast_get_object(raw, "ice-agent") else { return localAddresses }
         defer { g_object_unref(ice) }
         if scenecast_has_property(ice, "agent") != 0, let nice = scenecast_get_object(ice, "agent") {
@@ -52,7 +52,7 @@ extension GstElementRef {
     }
 
     /// Adds a remote ICE candidate; an empty one (end of candidates) is ignored.
-    func addICECandidate(mline: Int, candidate: String) {
+    package func addICECandidate(mline: Int, candidate: String) {
         guard !candidate.isEmpty else { return }
         scenecast_emit_add_ice_candidate(pointer, guint(mline), candidate)
     }

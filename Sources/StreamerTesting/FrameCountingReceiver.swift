@@ -1,9 +1,10 @@
 import CGStreamer
+package import Streamer
 import Foundation
 package import Logging
 import Synchronization
 
-/// A WebRTC receiver on webrtcbin, for tests and `scenecast bench stream`: it answers the
+/// A WebRTC receiver on webrtcbin, for the streaming tests (this target is never linked into `scenecast`): it answers the
 /// server's offer, receives the video and counts frames, either decoded (`avdec_h264`,
 /// with the decoded size) or, lighter, as depayloaded H.264 access units without
 /// decoding. It also opens the server's data channels.

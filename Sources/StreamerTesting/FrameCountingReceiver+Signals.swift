@@ -1,4 +1,5 @@
 import CGStreamer
+package import Streamer
 import Synchronization
 
 /// The C callbacks' view of a receiver (weak, so callbacks never keep it alive).
