@@ -39,7 +39,7 @@ struct ViewMoveIntegrationTests {
         #expect(again?["camera"]?.stringValue == driver.session.uuidString.lowercased())
 
         // A malformed view message is refused before it reaches the streamer.
-        guard case .failure(let error) = SignalMessage.classify(Array(#"{"type":"view","follow":"yes"}"#.utf8)) else {
+        guard case .failure(.command(let error)) = ClientMessage.decode(Array(#"{"type":"view","follow":"yes"}"#.utf8), phase: .session) else {
             Issue.record("a view message with a string follow was accepted")
             return
         }

@@ -25,11 +25,13 @@ package actor MediaSession {
     private var attachment: Streamer.Attachment?
     private var pump: Task<Void, Never>?
 
-    /// A participant's live view in `codec`: data-channel messages go to the scene host as
-    /// commands. An observer follows the driver's view until it sends `view` with
+    /// A participant's live view in `codec`: data-channel messages go to `receive` (by
+    /// default straight to the scene host as commands; `/signal` passes them through its
+    /// `SignalFlow`). An observer follows the driver's view until it sends `view` with
     /// `"follow":false`.
     package init(
-        streamer: Streamer, host: SceneHost, session: UUID, role: Role, codec: VideoCodec = .h264, sink: RoutedSink, logger: Logger
+        streamer: Streamer, host: SceneHost, session: UUID, role: Role, codec: VideoCodec = .h264, sink: RoutedSink, logger: Logger,
+        receive: (@Sendable ([UInt8]) async -> Void)? = nil
     ) {
         self.init(
             streamer: streamer, codec: codec,
@@ -39,7 +41,7 @@ package actor MediaSession {
             follow: { attachment, follow throws(StreamerError) in
                 try await streamer.follow(attachment, host: host, role: role, follow: follow)
             },
-            receive: { bytes in await host.receive(bytes, from: session) }, sink: sink, logger: logger)
+            receive: receive ?? { bytes in await host.receive(bytes, from: session) }, sink: sink, logger: logger)
     }
 
     /// A view of `source` (a replay) through `cameraOwner`'s camera; data-channel messages

@@ -112,8 +112,6 @@ package struct SignalMachine: Sendable {
             return [.routeToChannel(false), .closePeer]
         case .view(let follow):
             return [.follow(follow)]
-        case .command:
-            return []
         }
     }
 

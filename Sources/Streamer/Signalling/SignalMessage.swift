@@ -14,27 +14,19 @@ package enum SignalMessage: Sendable, Equatable {
     case answer(sdp: String)
     case ice(candidate: String, mline: Int)
     case view(follow: Bool)
+    /// The session ends (the peer closes).
     case bye
-    /// Anything else: a command, for the scene host.
-    case command
 
     /// The largest SDP accepted from a client.
     package static let maxSDPBytes = 64 * 1024
 
-    /// Classifies one client message after the join. Commands are left to the scene
-    /// host's decoder; a malformed `answer` or `ice` gets a structured error.
-    package static func classify(_ bytes: [UInt8]) -> Result<SignalMessage, CommandError> {
-        // Commands are the common case; only parse messages that can be signalling.
-        guard bytes.count <= CommandLimits.maxMessageBytes + maxSDPBytes, let value = try? JSONValue.parse(bytes),
-            let fields = value.objectValue, let type = fields["type"]?.stringValue
-        else { return .success(.command) }
+    /// The fields of an `answer`, `ice` or `view` message; `ClientMessage` reads the JSON
+    /// and its type. A malformed one gets a structured error.
+    static func decode(type: String, _ fields: [String: JSONValue]) -> Result<SignalMessage, CommandError> {
         switch type {
-        // As before video: a bye is any object with "type":"bye" under 64 bytes.
-        case "bye": return .success(bytes.count < 64 ? .bye : .command)
-        case "answer": return answer(fields)
-        case "ice": return ice(fields)
-        case "view": return view(fields)
-        default: return .success(.command)
+        case "answer": answer(fields)
+        case "ice": ice(fields)
+        default: view(fields)
         }
     }
 

@@ -8,18 +8,16 @@ import Replay
 import SceneLedger
 import Streamer
 
-/// One `/signal` WebSocket: a join, then commands in and acks, errors and state out.
-///
-/// The first message must be `join`; after it every message goes to the scene host as a
-/// command, exactly as the data channels' do. A join with `"media":"video"` also starts a
-/// `MediaSession`: the WebSocket then carries `offer`, `answer` and `ice` as well, and the
-/// participant's server messages move to the `commands` data channel once it opens.
-/// Malformed input gets a structured `error` and the connection stays open.
+/// One `/signal` WebSocket: the thin I/O layer under Streamer's `SignalFlow`, which
+/// decides what every client message does (a join or a replay first, then commands,
+/// signalling and replay controls, from the WebSocket and the data channels alike). This
+/// type only carries out its actions: joining the scene host, opening a replay, starting
+/// the media session, writing to the socket. See docs/protocol.md.
 struct SignalSession {
     let hosts: SceneHostManager
     let demoScene: UUID?
     let streamer: Streamer?
-    /// For replays (`replay:open`, see `ReplaySignal`).
+    /// For replays (`replay:open`).
     let store: LedgerStore
     /// The client's IP address, recorded with its identity at join; nil when unknown.
     let remoteIP: String?
@@ -29,107 +27,86 @@ struct SignalSession {
     /// decoder as long as they fit in a frame.
     static let maxFrameBytes = 1 << 20
 
+    /// What an open session talks to.
+    enum Opened: Sendable {
+        case live(host: SceneHost, session: UUID, role: Role)
+        case replay(source: ReplayViewSource, session: UUID)
+    }
+
     func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
         var messages = inbound.messages(maxSize: SignalSession.maxFrameBytes).makeAsyncIterator()
         let socketSink = StreamSink()
         let sink = RoutedSink(socket: socketSink)
-        var joined: (host: SceneHost, session: UUID)?
-        var video: JoinRequest?
+        var flow = SignalFlow(codecs: streamer?.configuration.codecs)
+        var opened: Opened?
+        // What the flow says once the session is open (its media, or why there is none):
+        // the open session carries it out, after the join's own messages.
+        var deferred: [SignalFlow.Action] = []
 
-        // Until a join succeeds, answer directly.
-        while joined == nil {
+        // Until a session is open, answer on the socket directly; the client may try again.
+        while opened == nil {
             guard let message = try await messages.next() else { return }
-            let bytes = SignalSession.bytes(of: message)
-            if let open = ReplaySignal.decodeOpen(bytes) {
-                // A replay instead of a join: observers only, nothing joins or is written.
-                do {
-                    let request = try open.get()
-                    guard let streamer else {
-                        throw ReplayError(.invalidArgument, "This server does not stream video, so it cannot show a replay")
+            var inputs: [SignalFlow.Input] = [.socket(Self.bytes(of: message))]
+            while !inputs.isEmpty {
+                let input = inputs.removeFirst()
+                for action in flow.handle(input) {
+                    if opened != nil {
+                        deferred.append(action)
+                        continue
                     }
-                    let socketSink = StreamSink()
-                    let source = try await ReplayViewSource.open(loader: ReplayLoader(store: store), session: request.session) { reply in
-                        socketSink.send(raw: reply.canonicalBytes)
+                    switch action {
+                    case .sendError(let error): try await Self.write(ServerMessage.error(error).encoded(), to: outbound)
+                    case .sendReplayError(let code, let message): try await Self.write(Self.replayError(code, message), to: outbound)
+                    case .join(let request):
+                        do {
+                            let (host, session) = try await join(request, sink: sink)
+                            opened = .live(host: host, session: session, role: request.role)
+                            inputs.append(.joined)
+                        } catch let error as CommandError {
+                            inputs.append(.joinFailed(error))
+                        }
+                    case .openReplay(let open):
+                        do {
+                            let source = try await ReplayViewSource.open(loader: ReplayLoader(store: store), session: open.session) { reply in
+                                socketSink.send(raw: reply.canonicalBytes)
+                            }
+                            opened = .replay(source: source, session: open.session)
+                            inputs.append(.replayOpened)
+                        } catch {
+                            inputs.append(.replayFailed(code: error.code.rawValue, message: error.message))
+                        }
+                    default:
+                        logger.debug("signal action before the session is open", metadata: ["action": "\(action)"])
                     }
-                    var log = logger
-                    log[metadataKey: "replay"] = "\(request.session)"
-                    log.info("replay opened")
-                    try await ReplaySignal.run(
-                        request, source: source, streamer: streamer, messages: &messages, outbound: outbound, socketSink: socketSink,
-                        logger: log)
-                    log.info("replay closed")
-                    return
-                } catch let error as ReplayError {
-                    try await ReplaySignal.send(ReplayController.errorMessage(error), to: outbound)
-                    continue
-                }
-            }
-            switch JoinRequest.decode(bytes) {
-            case .failure(let error):
-                try await send(.error(error), to: outbound)
-            case .success(let request):
-                do {
-                    joined = try await join(request, sink: sink)
-                    if request.media == "video" { video = request }
-                } catch let error as CommandError {
-                    try await send(.error(error), to: outbound)
                 }
             }
         }
-        guard let (host, session) = joined else { return }
+        guard let opened else { return }
         var log = logger
-        log[metadataKey: "session"] = "\(session)"
-        log.info("participant joined")
-        var media: MediaSession?
-        if let video {
-            if let streamer {
-                if let codec = VideoCodec.choose(offered: video.codecs, available: streamer.configuration.codecs) {
-                    let session = MediaSession(
-                        streamer: streamer, host: host, session: session, role: video.role, codec: codec, sink: sink, logger: log)
-                    await session.start(width: video.width, height: video.height)
-                    media = session
-                } else {
-                    let available = streamer.configuration.codecs.map(\.rawValue).sorted().joined(separator: ", ")
-                    socketSink.send(.error(CommandError(SignalMachine.noMedia,
-                        "this server streams \(available), none of the codecs the join lists; join with \"media\":\"none\" for the plan view")))
-                }
-            } else {
-                socketSink.send(.error(CommandError(SignalMachine.noMedia, "this server does not stream video; join with \"media\":\"none\"")))
-            }
+        switch opened {
+        case .live(_, let session, _): log[metadataKey: "session"] = "\(session)"
+        case .replay(_, let session): log[metadataKey: "replay"] = "\(session)"
         }
+        log.info(Self.isReplay(opened) ? "replay opened" : "participant joined")
+        let driver = OpenSignalSession(opened: opened, flow: flow, socket: socketSink, sink: sink, streamer: streamer, logger: log)
+        for action in deferred { await driver.perform(action) }
 
         await withThrowingTaskGroup(of: Void.self) { group in
-            // Outbound: everything the host says to this participant, in order.
-            group.addTask {
-                for await event in socketSink.events {
-                    switch event {
-                    case .message(let bytes):
-                        try await outbound.write(.text(String(decoding: bytes, as: UTF8.self)))
-                        socketSink.delivered()
-                    case .close(let reason):
-                        try? await outbound.write(.text(String(decoding: ServerMessage.error(reason).encoded(), as: UTF8.self)))
-                        try? await outbound.close(.goingAway, reason: reason.code.rawValue)
-                        return
-                    }
+            // Outbound: everything the host (or the replay) says to this client, in order.
+            group.addTask { try await Self.writeOutbound(socketSink, to: outbound) }
+            // Inbound: until the client says bye or the socket ends.
+            do {
+                while let message = try await messages.next() {
+                    if await driver.socket(Self.bytes(of: message)) { break }
                 }
+            } catch {
+                log.debug("connection ended", metadata: ["error": "\(error)"])
             }
-            // Inbound: commands, until the client leaves.
-            await Self.readUntilBye(
-                &messages, socket: socketSink, logger: log,
-                command: { bytes in await host.receive(bytes, from: session) },
-                signal: { signalling in
-                    if let media {
-                        await media.handle(signalling)
-                    } else {
-                        socketSink.send(.error(CommandError(SignalMachine.noMedia, "send answer and ice only after a join with \"media\":\"video\"")))
-                    }
-                })
-            await media?.close()
-            await host.leave(session: session)
+            await driver.end()
             socketSink.finish()
             group.cancelAll()
         }
-        log.info("participant left")
+        log.info(Self.isReplay(opened) ? "replay closed" : "participant left")
     }
 
     private func join(_ request: JoinRequest, sink: RoutedSink) async throws -> (SceneHost, UUID) {
@@ -160,8 +137,33 @@ struct SignalSession {
         return (host, joined.session)
     }
 
-    private func send(_ message: ServerMessage, to outbound: WebSocketOutboundWriter) async throws {
-        try await outbound.write(.text(String(decoding: message.encoded(), as: UTF8.self)))
+    /// Writes what the session's sink queues, until it closes the connection.
+    static func writeOutbound(_ socketSink: StreamSink, to outbound: WebSocketOutboundWriter) async throws {
+        for await event in socketSink.events {
+            switch event {
+            case .message(let bytes):
+                try await outbound.write(.text(String(decoding: bytes, as: UTF8.self)))
+                socketSink.delivered()
+            case .close(let reason):
+                try? await outbound.write(.text(String(decoding: ServerMessage.error(reason).encoded(), as: UTF8.self)))
+                try? await outbound.close(.goingAway, reason: reason.code.rawValue)
+                return
+            }
+        }
+    }
+
+    static func write(_ bytes: [UInt8], to outbound: WebSocketOutboundWriter) async throws {
+        try await outbound.write(.text(String(decoding: bytes, as: UTF8.self)))
+    }
+
+    /// A `replay:error` message, as Replay writes it.
+    static func replayError(_ code: String, _ message: String) -> [UInt8] {
+        ReplayController.errorMessage(ReplayError(.init(code), message)).canonicalBytes
+    }
+
+    static func isReplay(_ opened: Opened) -> Bool {
+        if case .replay = opened { return true }
+        return false
     }
 
     static func bytes(of message: WebSocketMessage) -> [UInt8] {
