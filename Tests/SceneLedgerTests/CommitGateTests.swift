@@ -74,3 +74,49 @@ struct CommitGateTests {
         #expect(gate.ahead.isEmpty && gate.mayRelease(frameVersion: 21))
     }
 }
+
+/// Items drawn ahead of the ledger wait for their own commit, bounded.
+@Suite("Held until commit")
+struct HeldUntilCommitTests {
+    func batch(_ first: Int64, _ count: Int = 1) -> CommitGate.Batch {
+        CommitGate.Batch(firstVersion: first, count: count, recordedAtMicros: 1_000)
+    }
+
+    @Test("an item drawn ahead is held, then released by its commit; a whole state drops what was held")
+    func holdAndRelease() {
+        var hold = HeldUntilCommit<String>(capacity: 2)
+        hold.reset(to: 10)
+        let committed = hold.drawn("v10", version: 10)
+        #expect(committed == "v10", "committed already: shown at once")
+        let folded = hold.accept(batch(11), projectionVersion: 10)
+        let ahead = hold.drawn("v11", version: 11)
+        #expect(folded && ahead == nil && hold.isHolding)
+        let early = hold.releaseNewest()
+        #expect(early == nil, "not committed yet")
+        let refold = hold.commit(batch(11), projectionVersion: 11)
+        #expect(!refold, "already folded in")
+        let released = hold.releaseNewest()
+        #expect(released == "v11" && !hold.isHolding)
+        _ = hold.accept(batch(12), projectionVersion: 11)
+        _ = hold.drawn("v12", version: 12)
+        hold.reset(to: 12)
+        let dropped = hold.releaseNewest()
+        #expect(!hold.isHolding && dropped == nil, "a whole state: nothing drawn ahead is shown")
+    }
+
+    @Test("input faster than commits: at most capacity held, the newest committed one supersedes older ones")
+    func bounded() {
+        var hold = HeldUntilCommit<Int>(capacity: 3)
+        hold.reset(to: 0)
+        for v in 1...6 {
+            let folded = hold.accept(batch(Int64(v)), projectionVersion: Int64(v - 1))
+            let shown = hold.drawn(v, version: Int64(v))
+            #expect(folded && shown == nil)
+        }
+        #expect(hold.held.map(\.item) == [4, 5, 6], "the oldest are dropped")
+        for v in 1...5 { _ = hold.commit(batch(Int64(v)), projectionVersion: 6) }
+        let released = hold.releaseNewest()
+        #expect(released == 5, "the newest committed goes; 4 is superseded")
+        #expect(hold.held.map(\.item) == [6])
+    }
+}

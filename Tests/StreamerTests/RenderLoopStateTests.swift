@@ -19,11 +19,11 @@ struct RenderLoopStateTests {
         let probe = SceneEvent.latencyProbed(participant: owner, probe: "p1")
         loop.take([.accepted([probe], firstVersion: state.version + 1, recordedAtMicros: 5_000)], owner: owner)
         #expect(loop.hasNewChanges && loop.projection?.version == state.version + 1, "drawn ahead")
-        #expect(!loop.gate.mayRelease(frameVersion: state.version + 1))
+        #expect(!loop.commits.mayRelease(version: state.version + 1))
         loop.hasNewChanges = false
         loop.take([.events([probe], firstVersion: state.version + 1, recordedAtMicros: 5_000)], owner: owner)
         #expect(!loop.hasNewChanges, "nothing new to draw: the frame drawn ahead is released")
-        #expect(loop.gate.mayRelease(frameVersion: state.version + 1))
+        #expect(loop.commits.mayRelease(version: state.version + 1))
         #expect(loop.projection?.version == state.version + 1, "applied once")
     }
 
@@ -34,7 +34,7 @@ struct RenderLoopStateTests {
         #expect(loop.keepAliveWhileHeld(now: 10_000_000_000, interval: 500_000_000) == nil, "nothing held")
         loop.lastFrame = frame(1)
         loop.lastSentTime = 1_000_000_000
-        loop.hold(frame(2), version: 7)
+        loop.commits.hold(frame(2), version: 7)
         #expect(loop.keepAliveWhileHeld(now: 1_400_000_000, interval: 500_000_000) == nil, "sent 0.4 s ago")
         #expect(loop.keepAliveWhileHeld(now: 1_500_000_000, interval: 500_000_000)?.bytes == frame(1).bytes, "the committed frame again")
         #expect(loop.releaseHeld() == nil, "the held frame still waits for its commit")
@@ -51,15 +51,15 @@ struct RenderLoopStateTests {
         let probe = { (n: Int) in SceneEvent.latencyProbed(participant: owner, probe: "p\(n)") }
         for n in 1...3 {
             loop.take([.accepted([probe(n)], firstVersion: v + Int64(n), recordedAtMicros: 5_000)], owner: owner)
-            loop.hold(frame(UInt8(n)), version: v + Int64(n))
+            loop.commits.hold(frame(UInt8(n)), version: v + Int64(n))
         }
         #expect(loop.releaseHeld() == nil, "nothing committed yet")
         loop.take([.events([probe(1)], firstVersion: v + 1, recordedAtMicros: 5_000)], owner: owner)
         #expect(loop.releaseHeld()?.bytes == frame(1).bytes, "the first frame goes with the first commit")
         loop.take([.events([probe(2)], firstVersion: v + 2, recordedAtMicros: 5_000), .events([probe(3)], firstVersion: v + 3, recordedAtMicros: 5_000)], owner: owner)
         #expect(loop.releaseHeld()?.bytes == frame(3).bytes, "the newest committed frame supersedes the older")
-        #expect(loop.releaseHeld() == nil && loop.held.isEmpty)
-        for n in 4...9 { loop.hold(frame(UInt8(n)), version: v + Int64(n)) }
-        #expect(loop.held.count == RenderLoopState.maxHeld, "held frames are bounded")
+        #expect(loop.releaseHeld() == nil && !loop.commits.isHolding)
+        for n in 4...9 { loop.commits.hold(frame(UInt8(n)), version: v + Int64(n)) }
+        #expect(loop.commits.held.count == RenderLoopState.maxHeld, "held frames are bounded")
     }
 }

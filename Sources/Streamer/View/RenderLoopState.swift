@@ -25,11 +25,9 @@ struct RenderLoopState {
     /// The scene time the flows were last moved to, and when on the view's clock (nil: the
     /// next frame moves them). Frames in between draw them there again (`FramePacer`).
     var animationStep: (sceneMicros: Int64, at: UInt64)?
-    var gate = CommitGate()
-    /// Frames drawn from events not committed yet, oldest first, with the version each
-    /// shows: each goes once its own version is committed, so input that keeps coming
-    /// faster than commits never holds every frame back.
-    private(set) var held: [(frame: Frame, version: Int64)] = []
+    /// Frames drawn from events not committed yet, each sent once its own version is
+    /// committed (the ledger's `HeldUntilCommit`, over its `CommitGate`).
+    var commits = HeldUntilCommit<Frame>(capacity: maxHeld)
     /// Frames held at most; an older one is dropped for a newer.
     static let maxHeld = 4
 
@@ -42,16 +40,15 @@ struct RenderLoopState {
                 projection = RenderProjection(state: state)
                 reset = true
                 hasNewChanges = true
-                gate.reset(to: state.version)
-                held = []
+                commits.reset(to: state.version)
                 animationStep = nil
             case .accepted(let events, let first, let at):
                 let batch = CommitGate.Batch(firstVersion: first, count: events.count, recordedAtMicros: at)
-                guard let version = projection?.version, gate.accept(batch, projectionVersion: version) else { continue }
+                guard let version = projection?.version, commits.accept(batch, projectionVersion: version) else { continue }
                 fold(events, first: first, at: at)
             case .events(let events, let first, let at):
                 let batch = CommitGate.Batch(firstVersion: first, count: events.count, recordedAtMicros: at)
-                guard let version = projection?.version, gate.commit(batch, projectionVersion: version) else { continue }
+                guard let version = projection?.version, commits.commit(batch, projectionVersion: version) else { continue }
                 fold(events, first: first, at: at)
             }
         }
@@ -104,35 +101,22 @@ struct RenderLoopState {
         projection = current
         let frame = try await gl.readFrameI420()
         needsDraw = false
-        guard gate.mayRelease(frameVersion: current.version) else {
-            hold(frame, version: current.version)
-            return nil
-        }
-        held = []
-        lastFrame = frame
-        return frame
-    }
-
-    /// Keeps `frame`, drawn at `version`, until its commit.
-    mutating func hold(_ frame: Frame, version: Int64) {
-        held.append((frame, version))
-        if held.count > Self.maxHeld { held.removeFirst() }
+        guard let sent = commits.drawn(frame, version: current.version) else { return nil }
+        lastFrame = sent
+        return sent
     }
 
     /// The last frame sent, again, when a frame has waited for its commit `interval` since
     /// anything was sent: a commit that takes long (a slow or unreachable database) must not
     /// starve decoders and congestion control, and what it sends is still committed.
     mutating func keepAliveWhileHeld(now: UInt64, interval: UInt64) -> Frame? {
-        guard !held.isEmpty, let lastFrame, now &- (lastSentTime ?? 0) >= interval else { return nil }
+        guard commits.isHolding, let lastFrame, now &- (lastSentTime ?? 0) >= interval else { return nil }
         return lastFrame
     }
 
-    /// The newest held frame whose events the ledger has all committed (older ones are
-    /// dropped: it supersedes them), or nil.
+    /// The newest held frame the ledger has committed, now the last frame sent, or nil.
     mutating func releaseHeld() -> Frame? {
-        guard let newest = held.lastIndex(where: { gate.mayRelease(frameVersion: $0.version) }) else { return nil }
-        let frame = held[newest].frame
-        held.removeFirst(newest + 1)
+        guard let frame = commits.releaseNewest() else { return nil }
         lastFrame = frame
         return frame
     }
