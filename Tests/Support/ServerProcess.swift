@@ -40,13 +40,26 @@ package final class ServerProcess: Sendable {
     }
 
     /// Starts `scenecast serve` on a free port and waits until it answers.
-    package init(database: String, extra: [String] = []) async throws {
+    package convenience init(database: String, extra: [String] = []) async throws {
+        try await self.init(arguments: ["--database", database] + extra)
+    }
+
+    /// Starts `scenecast serve` with its own embedded PostgreSQL in `dataDirectory`
+    /// (DATABASE_URL is not passed on) and waits until it answers.
+    package convenience init(embeddedDataDirectory: String, extra: [String] = []) async throws {
+        try await self.init(arguments: ["--data-dir", embeddedDataDirectory] + extra, withoutDatabaseURL: true)
+    }
+
+    private init(arguments: [String], withoutDatabaseURL: Bool = false) async throws {
         port = ServerProcess.freePort()
         output = FileManager.default.temporaryDirectory.appendingPathComponent("scenecast-serve-\(port).log")
         _ = FileManager.default.createFile(atPath: output.path, contents: nil)
         process = Process()
         process.executableURL = ServerProcess.executable
-        process.arguments = ["serve", "--port", String(port), "--database", database, "--log-level", "warning"] + extra
+        process.arguments = ["serve", "--port", String(port)] + arguments.prefix(2) + ["--log-level", "warning"] + arguments.dropFirst(2)
+        if withoutDatabaseURL {
+            process.environment = ProcessInfo.processInfo.environment.filter { $0.key != "DATABASE_URL" }
+        }
         let handle = try FileHandle(forWritingTo: output)
         process.standardOutput = handle
         process.standardError = handle

@@ -118,12 +118,14 @@ struct ServeCommand: AsyncParsableCommand {
         let renderer = await RendererProbe.run(logger: logger)
         // The built-in equipment's models and picking BVHs, for the first frame, click and hover.
         ModelLibrary.warmBuiltins()
+        // Starts the embedded PostgreSQL again if it stops (docs/operations.md).
+        let postgres = session.embedded.map { EmbeddedPostgres.Supervisor(handle: $0, logger: logger) }
         let app = ScenecastServer.makeApplication(
             host: host, port: port, publicFolder: publicFolder,
             .init(
                 store: session.store, hosts: hosts, streamer: streamer, demoScene: demoScene,
                 database: session.embedded == nil ? "external" : "embedded", maxModelBytes: maxModelMB << 20,
-                renderer: renderer, logger: logger, adminToken: token
+                renderer: renderer, logger: logger, adminToken: token, embeddedPostgres: postgres
             )
         )
         let url = "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)/"
@@ -143,6 +145,8 @@ struct ServeCommand: AsyncParsableCommand {
                 logger: logger)
             services.insert(.init(service: trimmer), at: 0)
         }
+        // First in, last out: the server stays supervised while the writer drains.
+        if let postgres { services.insert(.init(service: postgres), at: 0) }
         let group = ServiceGroup(
             configuration: .init(
                 services: services,
@@ -152,6 +156,7 @@ struct ServeCommand: AsyncParsableCommand {
         )
         try await group.run()
         await streamer?.stopAll()
+        await postgres?.stopServerItStarted()
         Terminal.line("Scenecast stopped.")
     }
 

@@ -21,6 +21,8 @@ enum ScenecastServer {
         let logger: Logger
         /// The admin token for recording control; nil: the control routes answer 403.
         var adminToken: String? = nil
+        /// The embedded PostgreSQL's supervisor; nil with an external database.
+        var embeddedPostgres: EmbeddedPostgres.Supervisor? = nil
         /// Clients' connection-quality reports, summarized in `/health`.
         let metrics = ClientMetricsBoard()
     }
@@ -90,6 +92,19 @@ enum ScenecastServer {
         }
     }
 
+    /// `/health`'s `database`: reachable, kind and, for the embedded server, its supervision.
+    static func database(_ deps: Dependencies, reachable: Bool) -> JSONValue {
+        var fields: [String: JSONValue] = ["reachable": .bool(reachable), "kind": .string(deps.database)]
+        if let report = deps.embeddedPostgres?.report {
+            fields["embedded"] = [
+                "state": .string(report.state.rawValue), "restarts": .number(Double(report.restarts)),
+                "lastError": report.lastError.map(JSONValue.string) ?? .null,
+                "retryInSeconds": report.retryInSeconds.map { .number(($0 * 10).rounded() / 10) } ?? .null,
+            ]
+        }
+        return .object(fields)
+    }
+
     static func health(_ deps: Dependencies) async throws -> Response {
         let databaseUp = await deps.store.ping()
         let scenes = await deps.hosts.summary()
@@ -98,7 +113,7 @@ enum ScenecastServer {
         func figure(_ value: Double?) -> JSONValue { value.map { .number(($0 * 10).rounded() / 10) } ?? .null }
         let body: JSONValue = [
             "status": .string(databaseUp ? "ok" : "degraded"),
-            "database": ["reachable": .bool(databaseUp), "kind": .string(deps.database)],
+            "database": database(deps, reachable: databaseUp),
             "scenes": .array(
                 scenes.map {
                     [
