@@ -4,6 +4,7 @@ import SceneLedger
 import Synchronization
 import Testing
 @testable import Streamer
+import StreamerTesting
 
 /// A view whose render and then GL context fail on purpose is rebuilt with a new context
 /// and the scene's state, and its peer goes on receiving frames over the same connection.

@@ -115,6 +115,8 @@ package final class StreamView: Sendable {
     /// it watches the source afresh (its whole state) and draws it with a new GL context.
     /// The pipeline, and so every peer connection, stays.
     private func run(_ source: some ViewSource) async {
+        // A rebuild keeps waiting snapshots for the next context's first frame.
+        defer { snapshots.close() }
         var policy = ViewRebuildPolicy()
         var lastFrame: Frame?
         while !Task.isCancelled {
@@ -226,7 +228,6 @@ package final class StreamView: Sendable {
                 logger.info("the rebuilt view has rendered without failing for 30 s; the next failure waits 0.5 s again")
             }
         }
-        snapshots.close()
         await gl.close()
         return failure
     }

@@ -180,9 +180,15 @@ struct ServeCommand: AsyncParsableCommand {
 }
 
 /// The demo scene's id depends only on its size, so `--demo 100` always means one scene.
+/// The demo scene's id: the same for the same plant, and a new one when the plant's layout
+/// changes, so a data directory seeded by an older build shows the current layout (its
+/// old demo scene stays, under its old id).
 enum DemoScenes {
+    /// 2: the plant laid out as production lines (issue #17).
+    static let layout: UInt64 = 2
+
     static func id(devices: Int) -> UUID {
-        var rng = SplitMix64(seed: 0xDE30_0000 &+ UInt64(devices))
+        var rng = SplitMix64(seed: 0xDE30_0000 &+ (layout << 32) &+ UInt64(devices))
         return rng.nextUUID()
     }
 }
