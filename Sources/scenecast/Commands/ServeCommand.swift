@@ -77,109 +77,36 @@ struct ServeCommand: AsyncParsableCommand {
         }
     }
 
+    /// The server this command's options describe.
+    func serverConfiguration(publicFolder: String) throws -> ServerConfiguration {
+        ServerConfiguration(
+            host: host, port: port, demo: demo, maxModelBytes: maxModelMB << 20, modelMemoryBytes: modelMemoryMB << 20,
+            ice: try iceConfiguration(), videoFPS: videoFPS, record: record, recordFormat: RecordingFormat(rawValue: recordFormat) ?? .mp4,
+            recordSegmentSeconds: recordSegmentSeconds,
+            recordingsDirectory: URL(fileURLWithPath: database.dataDirectory).appendingPathComponent("recordings").path,
+            adminToken: adminToken ?? ProcessInfo.processInfo.environment["SCENECAST_ADMIN_TOKEN"].flatMap { $0.isEmpty ? nil : $0 },
+            publicFolder: publicFolder)
+    }
+
     func run() async throws {
         let logger = global.makeLogger()
         try PortCheck.ensureFree(host: host, port: port)
-        let publicFolder = try ScenecastServer.publicFolder()
+        let configuration = try serverConfiguration(publicFolder: try ScenecastServer.publicFolder())
         let session = try await database.open(logger: logger)
         do {
-            try await serve(session, publicFolder: publicFolder, logger: logger)
+            let server = try await buildApplication(configuration, session: session, logger: logger)
+            Terminal.line("Scenecast is serving \(configuration.url)\(server.demoScene.map { " (demo scene \($0.uuidString.lowercased()))" } ?? "")")
+            Terminal.line("Open \(configuration.url) in a browser; press Ctrl-C to stop.")
+            try await server.run()
         } catch {
             await session.close()
             throw error
         }
         await session.close()
-    }
-
-    private func serve(_ session: DatabaseSession, publicFolder: String, logger: Logger) async throws {
-        var demoScene: UUID?
-        if let demo {
-            let id = DemoScenes.id(devices: demo)
-            if try await session.store.scene(id) == nil {
-                _ = try await SceneSeeder(store: session.store, conninfo: session.conninfo, logger: logger)
-                    .create(name: "Demo plant (\(demo) devices)", demoDevices: demo, id: id)
-            }
-            demoScene = id
-        }
-        let writer = LedgerWriter(conninfo: session.conninfo, logger: logger)
-        // The one model library of the process: live views, hover and click picking.
-        let models = ModelLibrary(source: session.store, budgetBytes: modelMemoryMB << 20, logger: logger)
-        let hosts = SceneHostManager(
-            store: session.store, writer: writer, picker: LibraryPicking(models: models).picker,
-            holder: "\(ProcessInfo.processInfo.hostName):\(getpid())", logger: logger
-        )
-        let token = adminToken ?? ProcessInfo.processInfo.environment["SCENECAST_ADMIN_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
-        let recording = RecordingSettings(
-            directory: URL(fileURLWithPath: database.dataDirectory).appendingPathComponent("recordings").path,
-            format: RecordingFormat(rawValue: recordFormat) ?? .mp4, segmentSeconds: recordSegmentSeconds, always: record,
-            index: session.store
-        )
-        let streamer = try makeStreamer(recording: record || token != nil ? recording : nil, models: models, logger: logger)
-        let renderer = await RendererProbe.run(logger: logger)
-        // The built-in equipment's models and picking BVHs, for the first frame, click and hover.
-        ModelLibrary.warmBuiltins()
-        // Starts the embedded PostgreSQL again if it stops (docs/operations.md).
-        let postgres = session.embedded.map { EmbeddedPostgres.Supervisor(handle: $0, logger: logger) }
-        let app = ScenecastServer.makeApplication(
-            host: host, port: port, publicFolder: publicFolder,
-            .init(
-                store: session.store, hosts: hosts, streamer: streamer, demoScene: demoScene,
-                database: session.embedded == nil ? "external" : "embedded", maxModelBytes: maxModelMB << 20,
-                renderer: renderer, logger: logger, adminToken: token, embeddedPostgres: postgres
-            )
-        )
-        let url = "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)/"
-        Terminal.line("Scenecast is serving \(url)\(demoScene.map { " (demo scene \($0.uuidString.lowercased()))" } ?? "")")
-        Terminal.line("Open \(url) in a browser; press Ctrl-C to stop.")
-        // Shut down in reverse: stop taking connections, then the scene hosts, then the writer.
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
-            .init(service: writer), .init(service: hosts), .init(service: app),
-        ]
-        if let streamer {
-            // Gives back the memory of closed views and peers (docs/operations.md, "Memory").
-            let trimmer = MemoryTrimmer(
-                load: {
-                    let open = await streamer.summary()
-                    return open.views + open.peers
-                },
-                logger: logger)
-            services.insert(.init(service: trimmer), at: 0)
-        }
-        // First in, last out: the server stays supervised while the writer drains.
-        if let postgres { services.insert(.init(service: postgres), at: 0) }
-        let group = ServiceGroup(
-            configuration: .init(
-                services: services,
-                gracefulShutdownSignals: [.sigterm, .sigint],
-                logger: logger
-            )
-        )
-        try await group.run()
-        await streamer?.stopAll()
-        await postgres?.stopServerItStarted()
         Terminal.line("Scenecast stopped.")
-    }
-
-    /// The video streamer, or nil (with a note) when GStreamer or an H.264 encoder is missing.
-    private func makeStreamer(recording: RecordingSettings?, models: ModelLibrary, logger: Logger) throws -> Streamer? {
-        do {
-            try GStreamer.initialize()
-        } catch {
-            Terminal.line("Video streaming is off: \(error.message).")
-            return nil
-        }
-        let configuration = StreamerConfiguration(ice: try iceConfiguration(), maxFPS: videoFPS, models: models)
-        guard let encoder = configuration.encoder else {
-            Terminal.line("Video streaming is off: no H.264 encoder (x264enc, nvh264enc, vah264enc) is installed.")
-            return nil
-        }
-        logger.info("video streaming on", metadata: ["encoder": "\(encoder.kind.rawValue)", "gstreamer": "\(GStreamer.version)"])
-        if let recording { logger.info("recording on", metadata: ["directory": "\(recording.directory)", "always": "\(recording.always)"]) }
-        return Streamer(configuration: configuration, recording: recording, logger: logger)
     }
 }
 
-/// The demo scene's id depends only on its size, so `--demo 100` always means one scene.
 /// The demo scene's id: the same for the same plant, and a new one when the plant's layout
 /// changes, so a data directory seeded by an older build shows the current layout (its
 /// old demo scene stays, under its old id).

@@ -27,8 +27,9 @@ enum ScenecastServer {
         let metrics = ClientMetricsBoard()
     }
 
-    /// `publicFolder`: the web client's files (`publicFolder()`).
-    static func makeApplication(host: String, port: Int, publicFolder: String, _ deps: Dependencies) -> some ApplicationProtocol {
+    /// Every route of the server: `/health`, the JSON API, `/signal` and the web client's
+    /// files from `publicFolder` (`publicFolder()`).
+    static func routes(publicFolder: String, _ deps: Dependencies) -> Router<ServerRequestContext> {
         let router = Router(context: ServerRequestContext.self)
         router.middlewares.add(FileMiddleware(publicFolder, searchForIndexHtml: true, logger: deps.logger))
         router.get("/health") { _, _ -> Response in
@@ -54,15 +55,7 @@ enum ScenecastServer {
             )
             try await session.run(inbound: inbound, outbound: outbound)
         }
-        return Application(
-            router: router,
-            server: .http1WebSocketUpgrade(
-                webSocketRouter: router,
-                configuration: .init(ws: WebSocketServerConfiguration(maxFrameSize: SignalSession.maxFrameBytes))
-            ),
-            configuration: .init(address: .hostname(host, port: port), serverName: "scenecast"),
-            logger: deps.logger
-        )
+        return router
     }
 
     /// The web client's files, shipped as a resource of this executable.
