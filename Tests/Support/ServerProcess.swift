@@ -80,6 +80,12 @@ package final class ServerProcess: Sendable {
         (try? String(contentsOf: output, encoding: .utf8)) ?? ""
     }
 
+    /// A test that fails before `stop()` (a `#require` that throws) must not leave its
+    /// server running: it is killed when the last reference goes.
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+
     /// Sends SIGTERM and waits for a graceful exit; returns the exit status.
     @discardableResult
     package func stop() async -> Int32 {
