@@ -92,9 +92,24 @@ let package = Package(
             dependencies: ["SceneLedger", "Renderer", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
+        // Progress lines and figures on a terminal, for the CLI, the benchmarks and seeding.
+        .target(
+            name: "ScenecastTerminal",
+            dependencies: ["SceneLedger"],
+            swiftSettings: swiftSettings
+        ),
+        // The demo plant and the seeding of scenes through the real write path: for
+        // `serve --demo`, `render --demo`, the benchmarks and the tests.
+        .target(
+            name: "ScenecastFixtures",
+            dependencies: ["SceneLedger", "Renderer", "ScenecastTerminal", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "scenecast",
             dependencies: [
+                "ScenecastTerminal",
+                "ScenecastFixtures",
                 "SceneLedger",
                 "CommandBus",
                 "Renderer",
@@ -164,6 +179,7 @@ let package = Package(
             name: "ScenecastTests",
             dependencies: [
                 "scenecast",
+                "ScenecastFixtures",
                 "SceneLedger",
                 "ScenecastTestSupport",
                 .product(name: "NIOWebSocket", package: "swift-nio"),

@@ -4,6 +4,7 @@ import SceneLedger
 import ScenecastTestSupport
 import Testing
 @testable import scenecast
+import ScenecastFixtures
 
 /// The server that `serve` runs, built in this process by the same `buildApplication`.
 @Suite("buildApplication builds the server serve runs", .serialized)

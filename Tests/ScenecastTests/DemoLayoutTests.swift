@@ -1,7 +1,7 @@
 import Foundation
 import SceneLedger
 import Testing
-@testable import scenecast
+@testable import ScenecastFixtures
 
 /// The demo plant reads as a factory: lines whose stations feed each other in order,
 /// material from storage, AGVs in the aisles, short links, no device inside another.

@@ -1,3 +1,4 @@
+import ScenecastFixtures
 import Foundation
 import SceneLedger
 

@@ -1,3 +1,5 @@
+import ScenecastFixtures
+import ScenecastTerminal
 import Foundation
 import Logging
 import SceneLedger
@@ -88,8 +90,8 @@ struct LedgerBench {
         let runner = Task { try await writer.run() }
         let next = Counter()
         let done = Counter()
-        let progress = Progress(label, total: Int64(requests.count))
-        let start = Progress.now()
+        let progress = ProgressLine(label, total: Int64(requests.count))
+        let start = ProgressLine.now()
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for _ in 0..<min(concurrency, requests.count) {
@@ -110,7 +112,7 @@ struct LedgerBench {
             _ = try? await runner.value
             throw error
         }
-        let seconds = Double(Progress.now() - start) / 1e9
+        let seconds = Double(ProgressLine.now() - start) / 1e9
         let stats = writer.statistics
         progress.finish(Int64(requests.count), note: "\(stats.batches) batches of \(Format.fixed(stats.meanBatchEvents, 0)) events")
         writer.beginShutdown()
@@ -150,19 +152,19 @@ struct LedgerBench {
         }
         let connection = try await PGConnection.connect(session.conninfo, name: "bench-copy", logger: logger)
         let sameData = copyData(shadow)
-        var start = Progress.now()
+        var start = ProgressLine.now()
         try await connection.exec("BEGIN")
         try await connection.copyIn(LedgerCopyFormat.copyStatement(table: "events"), data: sameData)
         try await connection.exec("ROLLBACK")
-        let sameSeconds = Double(Progress.now() - start) / 1e9
+        let sameSeconds = Double(ProgressLine.now() - start) / 1e9
 
         let emptyData = copyData(rows)
         try await connection.exec("DROP TABLE IF EXISTS bench_raw_copy; CREATE TABLE bench_raw_copy (LIKE events INCLUDING ALL)")
-        start = Progress.now()
+        start = ProgressLine.now()
         try await connection.exec("BEGIN")
         try await connection.copyIn(LedgerCopyFormat.copyStatement(table: "bench_raw_copy"), data: emptyData)
         try await connection.exec("COMMIT")
-        let emptySeconds = Double(Progress.now() - start) / 1e9
+        let emptySeconds = Double(ProgressLine.now() - start) / 1e9
         try await connection.exec("DROP TABLE bench_raw_copy")
         await connection.close()
         Terminal.writeError(
@@ -185,20 +187,20 @@ struct LedgerBench {
         let runner = Task { try await writer.run() }
         let samples = SampleBox()
         let failures = Counter()
-        let progress = Progress("latency at \(offeredRate)/s", total: Int64(total))
+        let progress = ProgressLine("latency at \(offeredRate)/s", total: Int64(total))
         let intervalNanos = 1_000_000_000 / UInt64(offeredRate)
-        let start = Progress.now()
+        let start = ProgressLine.now()
         await withTaskGroup(of: Void.self) { group in
             var i = 0
             while i < total {
-                let now = Progress.now()
+                let now = ProgressLine.now()
                 while i < total && start + UInt64(i) * intervalNanos <= now {
                     let due = start + UInt64(i) * intervalNanos
                     let request = requests[i]
                     group.addTask {
                         do {
                             _ = try await writer.append(request)
-                            let ms = Double(Progress.now() - due) / 1e6
+                            let ms = Double(ProgressLine.now() - due) / 1e6
                             samples.values.withLock { $0.append(ms) }
                         } catch {
                             failures.value.wrappingAdd(1, ordering: .relaxed)
@@ -236,12 +238,12 @@ struct LedgerBench {
         }
         var rng = SplitMix64(seed: 2024)
         var timings: [Double] = []
-        let progress = Progress("state-at-T", total: Int64(samples))
+        let progress = ProgressLine("state-at-T", total: Int64(samples))
         for i in 0..<samples {
             let t = first + Int64(rng.nextUnit() * Double(last - first))
-            let start = Progress.now()
+            let start = ProgressLine.now()
             let state = try await store.state(scene: scene, atTimeMicros: t)
-            timings.append(Double(Progress.now() - start) / 1e6)
+            timings.append(Double(ProgressLine.now() - start) / 1e6)
             guard state.sceneTimeMicros <= t, state.version > 0 else {
                 throw CLIError("state-at-T returned version \(state.version) at scene time \(state.sceneTimeMicros) for T=\(t).")
             }
@@ -281,7 +283,7 @@ struct LedgerBench {
             _ = try await c.query("UPDATE scenes SET name = $2 WHERE id = $1", [lease.sceneID.uuidString, name])
         }
         await store.releaseLease(lease)
-        let progress = Progress("snapshots", total: Int64(historyEvents))
+        let progress = ProgressLine("snapshots", total: Int64(historyEvents))
         let written = try await store.catchUpSnapshots(scene: lease.sceneID, policy: SnapshotPolicy(everyEvents: 1_000)) {
             progress.update($0)
         }

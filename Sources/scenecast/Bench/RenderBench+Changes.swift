@@ -1,3 +1,4 @@
+import ScenecastTerminal
 import Foundation
 import Renderer
 import SceneLedger
@@ -43,16 +44,16 @@ extension RenderBench {
                 projection.apply(event, version: version, recordedAtMicros: 2_000_000 + time)
             }
             if step { time += 33_333 }
-            let start = Progress.now()
+            let start = ProgressLine.now()
             let stats = try await context.renderScene(
                 projection.state, changes: projection.takeChanges(), camera: camera, viewer: viewer, sceneTimeMicros: time)
             _ = try await context.readFrameI420()
             guard let kind else { return }
-            times[kind]?.append(Double(Progress.now() - start) / 1e6)
+            times[kind]?.append(Double(ProgressLine.now() - start) / 1e6)
             if stats.patchedPixels > 0 { patched.append(Double(stats.patchedPixels) / Double(width * height)) }
         }
         try await frame(nil)  // loads models and levels
-        let progress = Progress("frame kinds \(width)x\(height), \(devices) devices", total: Int64(frames))
+        let progress = ProgressLine("frame kinds \(width)x\(height), \(devices) devices", total: Int64(frames))
         for i in 0..<frames {
             var turned = base
             turned.azimuth += Double(i % 2 + 1)

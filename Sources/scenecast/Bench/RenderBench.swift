@@ -1,3 +1,5 @@
+import ScenecastFixtures
+import ScenecastTerminal
 import Foundation
 import Logging
 import Renderer
@@ -31,17 +33,17 @@ struct RenderBench {
         var times: [Double] = []
         var triangles: [Double] = []
         var drawTimes: [Double] = []
-        let progress = Progress("render \(width)x\(height), \(devices) devices", total: Int64(frames))
+        let progress = ProgressLine("render \(width)x\(height), \(devices) devices", total: Int64(frames))
         let cpuStart = Self.processCPUNanos()
         for i in 0..<frames {
             var camera = base
             camera.azimuth = (base.azimuth + Double(i) * 3).truncatingRemainder(dividingBy: 360)
-            let start = Progress.now()
+            let start = ProgressLine.now()
             let stats = try await context.renderScene(state, changes: [], camera: camera, sceneTimeMicros: Int64(i) * 33_333)
             try await context.finish()
-            let drawn = Progress.now()
+            let drawn = ProgressLine.now()
             _ = try await context.readFrameI420()
-            times.append(Double(Progress.now() - start) / 1e6)
+            times.append(Double(ProgressLine.now() - start) / 1e6)
             drawTimes.append(Double(drawn - start) / 1e6)
             triangles.append(Double(stats.drawnTriangles))
             progress.update(Int64(i + 1))
@@ -74,9 +76,9 @@ struct RenderBench {
         for _ in 0..<500 {
             let x = rng.nextUnit() * 1280
             let y = rng.nextUnit() * 720
-            let start = Progress.now()
+            let start = ProgressLine.now()
             _ = picker.pick(state: state, camera: camera, x: x, y: y, width: 1280, height: 720)
-            times.append(Double(Progress.now() - start) / 1e6)
+            times.append(Double(ProgressLine.now() - start) / 1e6)
         }
         return Percentiles(times)
     }

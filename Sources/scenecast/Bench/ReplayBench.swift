@@ -1,3 +1,4 @@
+import ScenecastTerminal
 import ArgumentParser
 import Foundation
 import Logging
@@ -48,15 +49,15 @@ struct ReplayBench {
         // One untimed seek opens the pool's connections and warms the caches.
         _ = try await loader.state(scene: scene, at: .version(head / 2))
         var times: [Double] = []
-        let progress = Progress("seeks", total: Int64(seeks))
+        let progress = ProgressLine("seeks", total: Int64(seeks))
         for i in 0..<seeks {
             let target: ReplayTarget =
                 i % 2 == 0
                 ? .time(micros: first + Int64(rng.nextUnit() * Double(last - first)))
                 : .version(1 + Int64(rng.nextUnit() * Double(head - 1)))
-            let start = Progress.now()
+            let start = ProgressLine.now()
             let state = try await loader.state(scene: scene, at: target)
-            times.append(Double(Progress.now() - start) / 1e6)
+            times.append(Double(ProgressLine.now() - start) / 1e6)
             if case .version(let v) = target, state.version != v {
                 throw CLIError("A seek to version \(v) returned version \(state.version).")
             }
@@ -74,18 +75,18 @@ struct ReplayBench {
         }
         let key = try AuditSigningKey.loadOrCreate(path: keyFile)
         let total = try await session.store.headVersion(of: scene)
-        let exportProgress = Progress("export", total: total)
-        var start = Progress.now()
+        let exportProgress = ProgressLine("export", total: total)
+        var start = ProgressLine.now()
         let result = try await AuditExporter(store: session.store, key: key)
             .export(AuditSelection(filter: .scene, id: scene), format: .jsonl, to: file) { exportProgress.update($0) }
-        let exportSeconds = Double(Progress.now() - start) / 1e9
+        let exportSeconds = Double(ProgressLine.now() - start) / 1e9
         exportProgress.finish(result.manifest.rows)
         guard result.chainBreaks.isEmpty else { throw CLIError("The history scene's chain is broken: \(result.chainBreaks[0]).") }
 
-        let verifyProgress = Progress("verify", total: result.manifest.rows)
-        start = Progress.now()
+        let verifyProgress = ProgressLine("verify", total: result.manifest.rows)
+        start = ProgressLine.now()
         let report = try await AuditFileVerifier().verifyOffPool(file: file) { verifyProgress.update($0) }
-        let verifySeconds = Double(Progress.now() - start) / 1e9
+        let verifySeconds = Double(ProgressLine.now() - start) / 1e9
         verifyProgress.finish(report.rows)
         guard report.isIntact else { throw CLIError("The export did not verify: \(report.firstBreak!).") }
         let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0

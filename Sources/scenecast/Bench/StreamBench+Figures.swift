@@ -1,3 +1,4 @@
+import ScenecastTerminal
 import SceneLedger
 
 /// One run's figures from the browser script's `RESULT` lines, and the medians of several runs.

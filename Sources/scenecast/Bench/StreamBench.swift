@@ -1,3 +1,4 @@
+import ScenecastTerminal
 import Foundation
 import SceneLedger
 
@@ -79,7 +80,7 @@ struct StreamBench {
     }
 
     func waitForServer(_ server: Process, port: Int) async throws {
-        let progress = Progress("starting scenecast serve --demo 100")
+        let progress = ProgressLine("starting scenecast serve --demo 100")
         for _ in 0..<900 {
             guard server.isRunning else { throw CLIError("scenecast serve exited early; run it alone to see why.") }
             if Self.canConnect(port: port) {

@@ -1,3 +1,4 @@
+import ScenecastTerminal
 import ArgumentParser
 import Foundation
 import SceneLedger
@@ -68,13 +69,13 @@ struct AuditCommand: AsyncParsableCommand {
             let signingKey = try AuditSigningKey.loadOrCreate(path: key.path(dataDirectory: database.dataDirectory))
             let db = try await database.open(logger: global.makeLogger())
             let result: AuditExporter.Result
-            let progress: Progress
+            let progress: ProgressLine
             do {
                 let total = try await db.store.auditCount(selection)
                 guard total > 0 else {
                     throw CLIError("No events match: \(selection.filter.rawValue) \(selection.id.uuidString.lowercased()) has none in that range.")
                 }
-                progress = Progress("exporting", total: total)
+                progress = ProgressLine("exporting", total: total)
                 result = try await AuditExporter(store: db.store, key: signingKey)
                     .export(selection, format: AuditFormat(rawValue: format)!, to: out) { progress.update($0) }
             } catch {
@@ -125,7 +126,7 @@ struct AuditCommand: AsyncParsableCommand {
             let path = file!
             guard FileManager.default.fileExists(atPath: path) else { throw CLIError("\(path) does not exist.") }
             let verifier = AuditFileVerifier(expectedPublicKey: publicKey.flatMap(Hex.decode))
-            let progress = Progress("verifying")
+            let progress = ProgressLine("verifying")
             let report = try await Self.verify(verifier, path: path, progress: progress)
             progress.finish(report.rows)
             if let broken = report.firstBreak {
@@ -137,7 +138,7 @@ struct AuditCommand: AsyncParsableCommand {
             )
         }
 
-        static func verify(_ verifier: AuditFileVerifier, path: String, progress: Progress) async throws -> AuditFileVerifier.Report {
+        static func verify(_ verifier: AuditFileVerifier, path: String, progress: ProgressLine) async throws -> AuditFileVerifier.Report {
             do {
                 return try await verifier.verifyOffPool(file: path) { progress.update($0) }
             } catch {

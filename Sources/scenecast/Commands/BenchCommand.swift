@@ -1,3 +1,4 @@
+import ScenecastTerminal
 import ArgumentParser
 import Foundation
 import SceneLedger

@@ -1,3 +1,4 @@
+import ScenecastTerminal
 import Foundation
 import Logging
 import Renderer
@@ -47,7 +48,7 @@ extension ReplayCommand {
             throw CLIError("Cannot write \(out): \(error.message).")
         }
         let total = clip.plan.frameCount
-        let progress = Progress("clip frames", total: Int64(total))
+        let progress = ProgressLine("clip frames", total: Int64(total))
         do {
             try await clip.render { frame, index in
                 try await writer.write(frame, ptsNanos: clip.plan.presentationNanos(index), durationNanos: clip.plan.durationNanos(index))

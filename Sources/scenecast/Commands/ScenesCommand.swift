@@ -1,3 +1,5 @@
+import ScenecastFixtures
+import ScenecastTerminal
 import ArgumentParser
 import Foundation
 import SceneLedger

@@ -1,3 +1,5 @@
+import ScenecastFixtures
+import ScenecastTerminal
 import CommandBus
 import Foundation
 import Hummingbird

@@ -4,12 +4,12 @@ import Glibc
 import SceneLedger
 import Synchronization
 
-/// Progress lines for long work (seeding, benchmarks, exports).
+/// ProgressLine lines for long work (seeding, benchmarks, exports).
 ///
 /// On a terminal the line is redrawn in place at most ten times a second; elsewhere (CI
-/// logs) a line is printed every few seconds. Progress goes to standard error so that
+/// logs) a line is printed every few seconds. ProgressLine goes to standard error so that
 /// standard output keeps only results.
-final class Progress: Sendable {
+package final class ProgressLine: Sendable {
     private struct State {
         var lastDraw: UInt64 = 0
         var drawn = false
@@ -21,19 +21,19 @@ final class Progress: Sendable {
     private let interactive: Bool
     private let state = Mutex(State())
 
-    init(_ label: String, total: Int64? = nil) {
+    package init(_ label: String, total: Int64? = nil) {
         self.label = label
         self.total = total
-        self.startNanos = Progress.now()
+        self.startNanos = ProgressLine.now()
         self.interactive = isatty(STDERR_FILENO) == 1
     }
 
-    static func now() -> UInt64 { WallClock.monotonicNanos() }
+    package static func now() -> UInt64 { WallClock.monotonicNanos() }
 
-    var elapsedSeconds: Double { Double(Progress.now() - startNanos) / 1e9 }
+    var elapsedSeconds: Double { Double(ProgressLine.now() - startNanos) / 1e9 }
 
-    func update(_ done: Int64, note: String = "") {
-        let now = Progress.now()
+    package func update(_ done: Int64, note: String = "") {
+        let now = ProgressLine.now()
         let interval: UInt64 = interactive ? 100_000_000 : 5_000_000_000
         let draw = state.withLock { s -> Bool in
             guard now - s.lastDraw >= interval else { return false }
@@ -45,7 +45,7 @@ final class Progress: Sendable {
         write(line(done, note: note), final: false)
     }
 
-    func finish(_ done: Int64, note: String = "") {
+    package func finish(_ done: Int64, note: String = "") {
         write(line(done, note: note), final: true)
     }
 
@@ -68,14 +68,14 @@ final class Progress: Sendable {
     }
 }
 
-enum Terminal {
+package enum Terminal {
     /// Writes to standard error without buffering.
-    static func writeError(_ text: String) {
+    package static func writeError(_ text: String) {
         write(text, to: STDERR_FILENO)
     }
 
     /// Prints a result line to standard output, unbuffered, so pipes and logs see it at once.
-    static func line(_ text: String) {
+    package static func line(_ text: String) {
         write(text + "\n", to: STDOUT_FILENO)
     }
 
@@ -91,8 +91,8 @@ enum Terminal {
 }
 
 /// Number formatting without Foundation's locale machinery.
-enum Format {
-    static func fixed(_ value: Double, _ digits: Int) -> String {
+package enum Format {
+    package static func fixed(_ value: Double, _ digits: Int) -> String {
         guard value.isFinite else { return "n/a" }
         var factor = 1.0
         for _ in 0..<digits { factor *= 10 }
@@ -107,7 +107,7 @@ enum Format {
         return text
     }
 
-    static func count(_ n: Int64) -> String {
+    package static func count(_ n: Int64) -> String {
         let digits = String(n.magnitude)
         var out = ""
         for (i, c) in digits.enumerated() {

@@ -1,6 +1,6 @@
-import Foundation
+package import Foundation
 import Renderer
-import SceneLedger
+package import SceneLedger
 
 /// A deterministic demo plant of N devices, laid out as a plant is:
 ///
@@ -16,31 +16,31 @@ import SceneLedger
 ///
 /// The same N always gives the same ids, names, positions and connections; devices carry
 /// `line` and `cell` (1-based) in their metadata.
-struct DemoFactory {
-    let devices: [Device]
-    let connections: [Connection]
+package struct DemoFactory: Sendable {
+    package let devices: [Device]
+    package let connections: [Connection]
 
     /// One production line, in the order its stations feed each other.
-    static let pattern: [DeviceKind] = [
+    package static let pattern: [DeviceKind] = [
         .storage, .conveyor, .workCenter, .robotArm, .conveyor, .workCenter, .robotArm, .conveyor, .workCenter, .storage,
     ]
     /// Metres between neighbouring devices of a line, edge to edge.
-    static let gap = 1.0
+    package static let gap = 1.0
     /// Metres between the centre lines of neighbouring lines (the aisle the AGVs drive in).
-    static let linePitch = 10.0
+    package static let linePitch = 10.0
     /// Metres between the starts of neighbouring columns of lines.
-    static let columnPitch = 62.0
+    package static let columnPitch = 62.0
 
     /// The floor space (X by Z, metres) of a device of `kind` turned by `yaw` degrees: the
     /// built-in model's bounds, as the renderer and the picker use them.
-    static func footprint(of kind: DeviceKind, yaw: Double = 0) -> (x: Double, z: Double) {
+    package static func footprint(of kind: DeviceKind, yaw: Double = 0) -> (x: Double, z: Double) {
         let size = DeviceBounds.size(of: kind)
         let quarterTurns = Int((yaw / 90).rounded()) & 3
         return quarterTurns % 2 == 0 ? (size.x, size.z) : (size.z, size.x)
     }
 
     /// The X offsets of a full line's device centres from the line's start.
-    static let slotOffsets: [Double] = {
+    package static let slotOffsets: [Double] = {
         var x = 0.0
         return pattern.map { kind in
             let width = footprint(of: kind).x
@@ -50,12 +50,12 @@ struct DemoFactory {
     }()
 
     /// A full line's length in X, metres.
-    static let lineLength = slotOffsets[pattern.count - 1] + footprint(of: pattern[pattern.count - 1]).x / 2
+    package static let lineLength = slotOffsets[pattern.count - 1] + footprint(of: pattern[pattern.count - 1]).x / 2
 
     /// The number of AGVs in a plant of `n` devices: one per 25 devices, at least one from 10.
-    static func agvCount(devices n: Int) -> Int { max(n / 25, n >= 10 ? 1 : 0) }
+    package static func agvCount(devices n: Int) -> Int { max(n / 25, n >= 10 ? 1 : 0) }
 
-    init(deviceCount n: Int) {
+    package init(deviceCount n: Int) {
         var rng = SplitMix64(seed: 0x5CE_7E_CA57 &+ UInt64(n))
         let agvCount = Self.agvCount(devices: n)
         let lineDevices = n - agvCount
@@ -140,7 +140,7 @@ struct DemoFactory {
 
     /// The plant as a scene state (its devices, then its connections), without a ledger:
     /// for rendering demos and benchmarks.
-    func state(sceneID: UUID, name: String, recordedAtMicros: Int64 = 0) -> SceneState {
+    package func state(sceneID: UUID, name: String, recordedAtMicros: Int64 = 0) -> SceneState {
         var state = SceneState(sceneID: sceneID, name: name)
         var version: Int64 = 0
         for event in devices.map(SceneEvent.deviceAdded) + connections.map(SceneEvent.connectionCreated) {
@@ -150,7 +150,7 @@ struct DemoFactory {
         return state
     }
 
-    static func name(_ kind: DeviceKind, line: Int, slot: Int) -> String {
+    package static func name(_ kind: DeviceKind, line: Int, slot: Int) -> String {
         let label: String =
             switch kind {
             case .workCenter: "Work center"

@@ -1,18 +1,25 @@
-import Foundation
-import Logging
-import SceneLedger
+package import Foundation
+package import Logging
+package import SceneLedger
+import ScenecastTerminal
 
 /// Creates scenes and seeds demo factories through the real write path.
-struct SceneSeeder {
-    let store: LedgerStore
-    let conninfo: String
-    let logger: Logger
+package struct SceneSeeder: Sendable {
+    package let store: LedgerStore
+    package let conninfo: String
+    package let logger: Logger
+
+    package init(store: LedgerStore, conninfo: String, logger: Logger) {
+        self.store = store
+        self.conninfo = conninfo
+        self.logger = logger
+    }
 
     /// The pseudonymous actor that system-made events carry.
-    static let systemActor = UUID(uuidString: "00000000-0000-4000-8000-000000000001")!
+    package static let systemActor = UUID(uuidString: "00000000-0000-4000-8000-000000000001")!
 
     /// Creates a scene, appends `scene.created` and, with `demoDevices > 0`, a demo plant.
-    func create(name: String, demoDevices: Int, id: UUID = UUID()) async throws -> UUID {
+    package func create(name: String, demoDevices: Int, id: UUID = UUID()) async throws -> UUID {
         try await store.createScene(id: id, name: name)
         let lease = try await store.acquireLease(scene: id, holder: "seeder-\(ProcessInfo.processInfo.processIdentifier)")
         let writer = LedgerWriter(conninfo: conninfo, logger: logger)
@@ -34,7 +41,7 @@ struct SceneSeeder {
 
     /// Appends `scene.created` (if the scene is empty) and the demo plant's devices and
     /// connections, one command per device or connection, with progress on the terminal.
-    func seed(writer: LedgerWriter, lease: SceneLease, name: String, demoDevices: Int) async throws {
+    package func seed(writer: LedgerWriter, lease: SceneLease, name: String, demoDevices: Int) async throws {
         let session = UUID()
         // Phases run in order (a connection needs its devices); within a phase, one
         // command per event is submitted concurrently and the writer batches them.
@@ -47,7 +54,7 @@ struct SceneSeeder {
         }
         let total = phases.reduce(0) { $0 + $1.count }
         guard total > 0 else { return }
-        let progress = Progress("seeding \(name)", total: Int64(total))
+        let progress = ProgressLine("seeding \(name)", total: Int64(total))
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         var done = 0
         for phase in phases {
