@@ -27,7 +27,7 @@ extension RenderBench {
         projection.apply(
             .participantJoined(participant: viewer, actor: UUID(), role: .driver), version: projection.version + 1, recordedAtMicros: 2_000_000)
         let context = try await GLContext.make(width: width, height: height, samples: samples, logger: logger)
-        let base = RenderCommand.fit(projection.state)
+        let base = Camera.overview(of: projection.state)
         // Devices near the middle of the view: what a user clicks and drags.
         let picked = projection.state.devices.values.sorted {
             ($0.position - base.target).length < ($1.position - base.target).length

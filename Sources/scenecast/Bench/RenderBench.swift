@@ -26,7 +26,7 @@ struct RenderBench {
             let info = try await context.info
             Terminal.line("renderer: \(info), triangle budget \(Format.count(Int64(await context.defaultTriangleBudget))) per frame")
         }
-        let base = RenderCommand.fit(state)
+        let base = Camera.overview(of: state)
         var projection = RenderProjection(state: state)
         try await context.renderScene(state, changes: projection.takeChanges(), camera: base)  // load models and levels
         _ = try await context.readFrameI420()
@@ -70,7 +70,7 @@ struct RenderBench {
             if case .builtin(let name) = device.model { return bvhs[name] }
             return nil
         }
-        let camera = RenderCommand.fit(state)
+        let camera = Camera.overview(of: state)
         var rng = SplitMix64(seed: 9)
         var times: [Double] = []
         for _ in 0..<500 {

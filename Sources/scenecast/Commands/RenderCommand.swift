@@ -159,13 +159,6 @@ struct RenderCommand: AsyncParsableCommand {
         return formatter.string(from: Date(timeIntervalSince1970: Double(micros) / 1e6))
     }
 
-    static func center(of state: SceneState) -> Vec3 {
-        guard !state.devices.isEmpty else { return .zero }
-        let xs = state.devices.values.map(\.position.x)
-        let zs = state.devices.values.map(\.position.z)
-        return Vec3((xs.min()! + xs.max()!) / 2, 0, (zs.min()! + zs.max()!) / 2)
-    }
-
     /// The camera to draw through, and the participant it is drawn for (nil: nobody's view).
     static func camera(_ text: String?, of participant: String?, in state: SceneState) throws -> (Camera, UUID?) {
         if let participant, let id = UUID(uuidString: participant) {
@@ -178,15 +171,8 @@ struct RenderCommand: AsyncParsableCommand {
         }
         if let text {
             let (a, e, d) = try parseCamera(text)
-            return (Camera(target: center(of: state), distance: d, azimuth: a, elevation: e, fov: 50), nil)
+            return (Camera(target: Camera.center(of: state), distance: d, azimuth: a, elevation: e, fov: 50), nil)
         }
-        return (fit(state), nil)
-    }
-
-    /// A camera that shows the whole plant from the south-east, above.
-    static func fit(_ state: SceneState) -> Camera {
-        let c = center(of: state)
-        let extent = state.devices.values.map { max(abs($0.position.x - c.x), abs($0.position.z - c.z)) }.max() ?? 10
-        return Camera(target: c, distance: max(8, extent * 1.25 + 4), azimuth: 35, elevation: 35, fov: 50)
+        return (Camera.overview(of: state), nil)
     }
 }
