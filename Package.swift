@@ -105,9 +105,19 @@ let package = Package(
             dependencies: ["SceneLedger", "Renderer", "ScenecastTerminal", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
+        // `scenecast bench ...`: each benchmark's logic and its final line.
+        .target(
+            name: "ScenecastBench",
+            dependencies: [
+                "SceneLedger", "CommandBus", "Renderer", "Streamer", "Replay", "ScenecastTerminal", "ScenecastFixtures",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "scenecast",
             dependencies: [
+                "ScenecastBench",
                 "ScenecastTerminal",
                 "ScenecastFixtures",
                 "SceneLedger",
@@ -180,6 +190,7 @@ let package = Package(
             dependencies: [
                 "scenecast",
                 "ScenecastFixtures",
+                "ScenecastBench",
                 "SceneLedger",
                 "ScenecastTestSupport",
                 .product(name: "NIOWebSocket", package: "swift-nio"),

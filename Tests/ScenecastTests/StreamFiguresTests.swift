@@ -1,7 +1,7 @@
 import SceneLedger
 import Testing
 
-@testable import scenecast
+@testable import ScenecastBench
 
 @Suite("The stream bench's figures over several runs")
 struct StreamFiguresTests {

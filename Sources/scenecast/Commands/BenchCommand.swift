@@ -1,3 +1,4 @@
+import ScenecastBench
 import ScenecastTerminal
 import ArgumentParser
 import Foundation
@@ -44,7 +45,7 @@ struct BenchCommand: AsyncParsableCommand {
             let session = try await database.open(logger: logger)
             do {
                 let bench = LedgerBench(
-                    session: session, logger: logger, eventsPerRun: events, runs: runs, offeredRate: rate,
+                    session: BenchDatabase(conninfo: session.conninfo, store: session.store), logger: logger, eventsPerRun: events, runs: runs, offeredRate: rate,
                     latencySeconds: seconds, historyEvents: historyEvents, samples: samples,
                     batching: WriterBatchingConfiguration(maxBatchEvents: maxBatch, lingerNanos: UInt64(lingerMicros) * 1_000),
                     concurrency: concurrency
@@ -98,7 +99,7 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(name: .customLong("observers-max"), help: "Stop adding light receivers at this many.") var observersMax: Int = 60
         @Option(name: .customLong("video-fps"), help: "The server's highest frame rate per view (serve --video-fps).")
         var videoFPS: Int = 60
-        @Option(name: .customLong("browser-script"), help: "Path of Tests/Browser/bench_stream.py (default: in the source tree).")
+        @Option(name: .customLong("browser-script"), help: "Path of Tests/Browser/bench_stream.py (default: under the current directory, a checkout's root).")
         var browserScript: String?
 
         func validate() throws {

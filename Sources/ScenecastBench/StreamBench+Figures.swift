@@ -1,5 +1,6 @@
+import ScenecastFixtures
 import ScenecastTerminal
-import SceneLedger
+package import SceneLedger
 
 /// One run's figures from the browser script's `RESULT` lines, and the medians of several runs.
 ///
@@ -43,7 +44,7 @@ struct StreamFigures {
     init(_ results: [JSONValue]) throws {
         func result(_ kind: String) -> JSONValue? { results.first { $0["kind"]?.stringValue == kind } }
         func required(_ kind: String) throws -> JSONValue {
-            guard let r = result(kind) else { throw CLIError("The browser side of the stream bench reported no \(kind) figure.") }
+            guard let r = result(kind) else { throw BenchError("The browser side of the stream bench reported no \(kind) figure.") }
             return r
         }
         func number(_ r: JSONValue?, _ key: String) -> Double { r?[key]?.doubleValue ?? .nan }

@@ -1,6 +1,7 @@
+import ScenecastFixtures
 import ScenecastTerminal
-import Foundation
-import SceneLedger
+package import Foundation
+package import SceneLedger
 
 #if canImport(Glibc)
 import Glibc
@@ -14,7 +15,7 @@ import Glibc
 /// the WebSocket opens, frames per second while orbiting, the server's CPU per view, and
 /// how many light receivers one view holds at 25 fps or more. With several runs it prints
 /// each run's line and reports the median of each figure (`StreamFigures`).
-struct StreamBench {
+package struct StreamBench {
     let conninfo: String
     let script: URL
     let probes: Int
@@ -23,19 +24,27 @@ struct StreamBench {
     /// Independent runs, each with its own server and browser; figures are their medians.
     let runs: Int
 
-    /// The script in the source tree this binary was built from.
-    static var defaultScript: URL {
-        URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Tests/Browser/bench_stream.py")
+    package init(conninfo: String, script: URL, probes: Int, observersMax: Int, videoFPS: Int, runs: Int) {
+        self.conninfo = conninfo
+        self.script = script
+        self.probes = probes
+        self.observersMax = observersMax
+        self.videoFPS = videoFPS
+        self.runs = runs
     }
 
-    func run() async throws -> String {
+    /// The script of a checkout, from its root (where the scripts run benches): the bench
+    /// never looks for its sources at run time; `--browser-script` names it elsewhere.
+    package static var defaultScript: URL {
+        URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("Tests/Browser/bench_stream.py")
+    }
+
+    package func run() async throws -> String {
         guard FileManager.default.fileExists(atPath: script.path) else {
-            throw CLIError("The browser script \(script.path) does not exist; pass --browser-script with the path of Tests/Browser/bench_stream.py.")
+            throw BenchError("The browser script \(script.path) does not exist; run the bench from a checkout's root or pass --browser-script with the path of Tests/Browser/bench_stream.py.")
         }
         for tool in ["/usr/bin/chromium", "/usr/bin/chromedriver", "/usr/bin/python3"] where !FileManager.default.isExecutableFile(atPath: tool) {
-            throw CLIError("\(tool) is missing; install chromium, chromium-driver and python3-selenium to run the stream bench.")
+            throw BenchError("\(tool) is missing; install chromium, chromium-driver and python3-selenium to run the stream bench.")
         }
         var figures: [StreamFigures] = []
         for run in 1...runs {
@@ -82,14 +91,14 @@ struct StreamBench {
     func waitForServer(_ server: Process, port: Int) async throws {
         let progress = ProgressLine("starting scenecast serve --demo 100")
         for _ in 0..<900 {
-            guard server.isRunning else { throw CLIError("scenecast serve exited early; run it alone to see why.") }
+            guard server.isRunning else { throw BenchError("scenecast serve exited early; run it alone to see why.") }
             if Self.canConnect(port: port) {
                 progress.finish(0, note: "listening on port \(port)")
                 return
             }
             try await Task.sleep(for: .milliseconds(100))
         }
-        throw CLIError("scenecast serve did not listen on port \(port) within 90 s.")
+        throw BenchError("scenecast serve did not listen on port \(port) within 90 s.")
     }
 
     /// Runs the browser script, echoing its PROGRESS lines to standard error; returns its RESULT lines.
@@ -123,7 +132,7 @@ struct StreamBench {
         drain()
         guard process.terminationStatus == 0 else {
             let failure = lines.last { $0.hasPrefix("FAIL ") }.map { String($0.dropFirst(5)) } ?? lines.suffix(5).joined(separator: " | ")
-            throw CLIError("The browser side of the stream bench failed: \(failure)")
+            throw BenchError("The browser side of the stream bench failed: \(failure)")
         }
         return lines.compactMap { line in line.hasPrefix("RESULT ") ? try? JSONValue.parse(String(line.dropFirst(7))) : nil }
     }

@@ -1,21 +1,30 @@
+import ScenecastFixtures
 import ScenecastTerminal
-import ArgumentParser
-import Foundation
-import Logging
+package import Foundation
+package import Logging
 import Replay
-import SceneLedger
+package import SceneLedger
 
 /// `scenecast bench replay`: random seeks in a 1,000,000-event scene (snapshot plus tail),
 /// audit export and offline verification rates.
-struct ReplayBench {
-    let session: DatabaseSession
+package struct ReplayBench {
+    let session: BenchDatabase
     let logger: Logger
     let historyEvents: Int
     let seeks: Int
     let runs: Int
     let folder: String
 
-    func run() async throws -> String {
+    package init(session: BenchDatabase, logger: Logger, historyEvents: Int, seeks: Int, runs: Int, folder: String) {
+        self.session = session
+        self.logger = logger
+        self.historyEvents = historyEvents
+        self.seeks = seeks
+        self.runs = runs
+        self.folder = folder
+    }
+
+    package func run() async throws -> String {
         // The same history scene as `bench ledger` (created on first use, then reused).
         let ledgerBench = LedgerBench(
             session: session, logger: logger, eventsPerRun: 1_000, runs: 1, offeredRate: 100, latencySeconds: 1,
@@ -59,7 +68,7 @@ struct ReplayBench {
             let state = try await loader.state(scene: scene, at: target)
             times.append(Double(ProgressLine.now() - start) / 1e6)
             if case .version(let v) = target, state.version != v {
-                throw CLIError("A seek to version \(v) returned version \(state.version).")
+                throw BenchError("A seek to version \(v) returned version \(state.version).")
             }
             progress.update(Int64(i + 1))
         }
@@ -81,14 +90,14 @@ struct ReplayBench {
             .export(AuditSelection(filter: .scene, id: scene), format: .jsonl, to: file) { exportProgress.update($0) }
         let exportSeconds = Double(ProgressLine.now() - start) / 1e9
         exportProgress.finish(result.manifest.rows)
-        guard result.chainBreaks.isEmpty else { throw CLIError("The history scene's chain is broken: \(result.chainBreaks[0]).") }
+        guard result.chainBreaks.isEmpty else { throw BenchError("The history scene's chain is broken: \(result.chainBreaks[0]).") }
 
         let verifyProgress = ProgressLine("verify", total: result.manifest.rows)
         start = ProgressLine.now()
         let report = try await AuditFileVerifier().verifyOffPool(file: file) { verifyProgress.update($0) }
         let verifySeconds = Double(ProgressLine.now() - start) / 1e9
         verifyProgress.finish(report.rows)
-        guard report.isIntact else { throw CLIError("The export did not verify: \(report.firstBreak!).") }
+        guard report.isIntact else { throw BenchError("The export did not verify: \(report.firstBreak!).") }
         let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
         let exportRate = Double(result.manifest.rows) / exportSeconds
         let verifyRate = Double(report.rows) / verifySeconds
@@ -96,43 +105,5 @@ struct ReplayBench {
             "run \(run): export \(Format.count(result.manifest.rows)) rows (\(Format.fixed(Double(size) / 1e6, 0)) MB) in \(Format.fixed(exportSeconds, 2)) s: \(Format.count(Int64(exportRate)))/s; offline verify in \(Format.fixed(verifySeconds, 2)) s: \(Format.count(Int64(verifyRate)))/s"
         )
         return (exportRate, verifyRate)
-    }
-}
-
-/// `scenecast bench replay` (registered in `BenchCommand`).
-struct ReplayBenchCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "replay",
-        abstract: "Seek time in a 1,000,000-event scene, audit export and offline verify rates.",
-        discussion: """
-            Final line: replay: seek p50 <A> ms p99 <B> ms, export <E>/s, verify <V>/s
-            The scene is the one `bench ledger` uses for state-at-T, created on first use and reused.
-            Export and verify rates are medians over --runs runs; use a release build.
-            """
-    )
-    @OptionGroup var global: GlobalOptions
-    @OptionGroup var database: DatabaseOptions
-    @Option(help: "Events in the scene.") var historyEvents: Int = 1_000_000
-    @Option(help: "Random seeks.") var seeks: Int = 100
-    @Option(help: "Export and verify runs (the median is reported; the machine may be shared).") var runs: Int = 3
-    @Option(help: "Folder for the temporary export.") var folder: String = NSTemporaryDirectory()
-
-    func validate() throws {
-        guard historyEvents >= 10_000, seeks >= 2, runs >= 1 else {
-            throw ValidationError("Use --history-events ≥ 10000, --seeks ≥ 2 and --runs ≥ 1.")
-        }
-    }
-
-    func run() async throws {
-        let logger = global.makeLogger("scenecast.bench")
-        let session = try await database.open(logger: logger)
-        do {
-            let line = try await ReplayBench(session: session, logger: logger, historyEvents: historyEvents, seeks: seeks, runs: runs, folder: folder).run()
-            await session.close()
-            Terminal.line(line)
-        } catch {
-            await session.close()
-            throw error
-        }
     }
 }

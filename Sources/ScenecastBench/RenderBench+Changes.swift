@@ -1,7 +1,8 @@
+import ScenecastFixtures
 import ScenecastTerminal
-import Foundation
+package import Foundation
 import Renderer
-import SceneLedger
+package import SceneLedger
 
 /// What each kind of frame costs in a live view that animates (the demo's flows move) and
 /// holds its camera: a camera move draws the frame whole; an animation-only frame copies

@@ -1,13 +1,13 @@
 import ScenecastFixtures
 import ScenecastTerminal
-import Foundation
-import Logging
-import SceneLedger
+package import Foundation
+package import Logging
+package import SceneLedger
 import Synchronization
 
 /// `scenecast bench ledger`: the figures issue #2 asks for, measured as medians.
-struct LedgerBench {
-    let session: DatabaseSession
+package struct LedgerBench {
+    let session: BenchDatabase
     let logger: Logger
     let eventsPerRun: Int
     let runs: Int
@@ -18,9 +18,22 @@ struct LedgerBench {
     let batching: WriterBatchingConfiguration
     let concurrency: Int
 
+    package init(session: BenchDatabase, logger: Logger, eventsPerRun: Int, runs: Int, offeredRate: Int, latencySeconds: Int, historyEvents: Int, samples: Int, batching: WriterBatchingConfiguration, concurrency: Int) {
+        self.session = session
+        self.logger = logger
+        self.eventsPerRun = eventsPerRun
+        self.runs = runs
+        self.offeredRate = offeredRate
+        self.latencySeconds = latencySeconds
+        self.historyEvents = historyEvents
+        self.samples = samples
+        self.batching = batching
+        self.concurrency = concurrency
+    }
+
     var store: LedgerStore { session.store }
 
-    func run() async throws -> String {
+    package func run() async throws -> String {
         var single: [Double] = []
         var multi: [Double] = []
         var copy: [Double] = []
@@ -218,7 +231,7 @@ struct LedgerBench {
         try await runner.value
         for lease in leases { await store.releaseLease(lease) }
         if failures.value.load(ordering: .relaxed) > 0 {
-            throw CLIError("\(failures.value.load(ordering: .relaxed)) appends failed during the latency run; see the log.")
+            throw BenchError("\(failures.value.load(ordering: .relaxed)) appends failed during the latency run; see the log.")
         }
         return Percentiles(samples.values.withLock { $0 })
     }
@@ -234,7 +247,7 @@ struct LedgerBench {
             )
         }
         guard let first = bounds.first?[0].flatMap({ Int64($0) }), let last = bounds.first?[1].flatMap({ Int64($0) }) else {
-            throw CLIError("The history scene has no events.")
+            throw BenchError("The history scene has no events.")
         }
         var rng = SplitMix64(seed: 2024)
         var timings: [Double] = []
@@ -245,7 +258,7 @@ struct LedgerBench {
             let state = try await store.state(scene: scene, atTimeMicros: t)
             timings.append(Double(ProgressLine.now() - start) / 1e6)
             guard state.sceneTimeMicros <= t, state.version > 0 else {
-                throw CLIError("state-at-T returned version \(state.version) at scene time \(state.sceneTimeMicros) for T=\(t).")
+                throw BenchError("state-at-T returned version \(state.version) at scene time \(state.sceneTimeMicros) for T=\(t).")
             }
             progress.update(Int64(i + 1))
         }

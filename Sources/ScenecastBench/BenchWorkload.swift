@@ -1,6 +1,7 @@
 import ScenecastFixtures
-import Foundation
-import SceneLedger
+import ScenecastTerminal
+package import Foundation
+package import SceneLedger
 
 /// Realistic commands for the ledger benchmark: camera moves and edits of a 100-device
 /// plant, with payloads of 200–400 bytes.

@@ -1,17 +1,23 @@
 import ScenecastFixtures
 import ScenecastTerminal
-import Foundation
-import Logging
+package import Foundation
+package import Logging
 import Renderer
-import SceneLedger
+package import SceneLedger
 
 /// `scenecast bench render`: frame time (render plus readback to I420) for demo plants,
 /// triangles drawn after LOD and culling, and picking time over 1,000 devices.
-struct RenderBench {
+package struct RenderBench {
     let frames: Int
     /// MSAA samples per pixel (0 for none); nil for the renderer's `auto` choice.
     let samples: Int?
     let logger: Logger
+
+    package init(frames: Int, samples: Int?, logger: Logger) {
+        self.frames = frames
+        self.samples = samples
+        self.logger = logger
+    }
 
     static func demoState(_ n: Int) -> SceneState {
         DemoFactory(deviceCount: n).state(sceneID: UUID(), name: "bench \(n)", recordedAtMicros: 1_000_000)
@@ -83,7 +89,7 @@ struct RenderBench {
         return Percentiles(times)
     }
 
-    func run() async throws -> String {
+    package func run() async throws -> String {
         var medians: [String: Double] = [:]
         for (devices, width, height) in [(10, 1280, 720), (100, 1280, 720), (1_000, 1280, 720), (100, 1920, 1080)] {
             let (times, triangles, cpu, draw) = try await frameTimes(devices: devices, width: width, height: height)
