@@ -51,6 +51,9 @@ struct ViewRebuildIntegrationTests {
         // Still the one view and its one peer: nothing was renegotiated.
         #expect(await f.streamer.summary() == (views: 1, peers: 1))
         #expect(await f.streamer.views.values.first?.view === view)
+        // What /api/views shows of it.
+        let listed = await f.streamer.viewList()
+        #expect(listed.map(\.renderFailures) == [2] && listed.map(\.rebuilds) == [2], "\(listed)")
         #expect(!client.log.socketMessages.withLock { $0.contains { $0["type"]?.stringValue == "receiver-failed" } })
         await client.close()
         await f.shutdown()

@@ -1,6 +1,7 @@
 package import Foundation
 import Logging
 import SceneLedger
+import Synchronization
 
 /// One live view, as `GET /api/views` and `/health` list it.
 package struct ViewInfo: Sendable {
@@ -14,6 +15,9 @@ package struct ViewInfo: Sendable {
     package var recording: Bool
     /// Failures and restarts of its recording under `--record`; nil when it never failed.
     package var restart: RecordingRestartStatus?
+    /// Times its render or GL context failed, and times it was rebuilt since.
+    package var renderFailures = 0
+    package var rebuilds = 0
 }
 
 extension Streamer {
@@ -147,7 +151,8 @@ extension Streamer {
         ViewInfo(
             id: key.id, scene: key.scene, width: entry.view.pipeline.width,
             height: entry.view.pipeline.height, peers: entry.peers.count, recording: entry.recording?.isActive == true,
-            restart: recording?.restarts.status(key).flatMap { $0.lastError == nil ? nil : $0 }
+            restart: recording?.restarts.status(key).flatMap { $0.lastError == nil ? nil : $0 },
+            renderFailures: entry.view.failures.load(ordering: .relaxed), rebuilds: entry.view.rebuilds.load(ordering: .relaxed)
         )
     }
 }

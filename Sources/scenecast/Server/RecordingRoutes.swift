@@ -136,6 +136,7 @@ struct RecordingRoutes: Sendable {
             "id": .string(info.id), "scene": .string(info.scene.uuidString.lowercased()), "width": .number(Double(info.width)),
             "height": .number(Double(info.height)), "peers": .number(Double(info.peers)), "recording": .bool(info.recording),
             "restart": info.restart.map(json) ?? .null,
+            "renderFailures": .number(Double(info.renderFailures)), "rebuilds": .number(Double(info.rebuilds)),
         ]
     }
 
