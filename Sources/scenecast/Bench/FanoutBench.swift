@@ -63,11 +63,19 @@ struct FanoutBench {
             let figures = try await measure(everyone, driver: driver, pid: server.processIdentifier)
             // Stop the server before the clients: a swamped server would take long to
             // close hundreds of connections cleanly, and the figures are in.
-            kill(server.processIdentifier, SIGTERM)
+            Terminal.writeError("fanout bench: \(figures.line)\n")
+            Self.stop(server)
             for p in everyone { p.close() }
             try await group.waitForAll()
             return figures
         }
+    }
+
+    /// SIGTERM, then SIGKILL after 3 s: a swamped server drains its backlog before it exits.
+    static func stop(_ server: Process) {
+        kill(server.processIdentifier, SIGTERM)
+        for _ in 0..<30 where server.isRunning { usleep(100_000) }
+        if server.isRunning { kill(server.processIdentifier, SIGKILL) }
     }
 
     /// Waits until every participant has joined (driver: and seen a device).
