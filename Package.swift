@@ -111,6 +111,9 @@ let package = Package(
             dependencies: [
                 "SceneLedger", "CommandBus", "Renderer", "Streamer", "Replay", "ScenecastTerminal", "ScenecastFixtures",
                 .product(name: "Logging", package: "swift-log"),
+                // The fan-out bench's participants.
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -35,11 +35,14 @@ extension SceneHost {
         sink.send(.joined(session: session, participant: session, role: role, scene: sceneID, iceServers: iceServers))
         sessions[session] = Session(
             participant: Participant(id: session, actor: actor, role: role), sink: sink, name: name, view: view)
+        sink.whenBehind { [weak self] in
+            Task { await self?.resync(session) }
+        }
         submit(
             events, commandID: UUID(), sender: nil, session: session, actor: actor, clientTimeMillis: clientTimeMillis,
             notifying: { $0 != session }
         )
-        sink.send(.stateFull(live, names: sessionNames))
+        sendFull(to: session, names: sessionNames)
         do {
             try await store.recordSession(
                 id: session, scene: sceneID, actor: actor, name: name, role: role.rawValue, email: email?.value, ip: ip)
@@ -52,6 +55,7 @@ extension SceneHost {
     /// Removes a participant whose connection closed; recorded as `participant.left`.
     package func leave(session: UUID) async {
         guard let gone = sessions.removeValue(forKey: session) else { return }
+        presence.forget(session)
         if !stopped && !rebuilding && live.participants[session] != nil {
             submit(
                 [.participantLeft(participant: session)], commandID: UUID(), sender: nil, session: session,
@@ -136,10 +140,15 @@ extension SceneHost {
         for (i, event) in events.enumerated() {
             live.apply(event, version: expected + Int64(i) + 1, recordedAtMicros: recordedAt)
         }
-        let update = ServerMessage.stateUpdate(
-            ref: sender == nil ? nil : commandID, version: live.version, events: events, state: live, names: sessionNames
-        )
-        for (id, s) in sessions where recipients(id) { s.sink.send(update) }
+        let ref = sender == nil ? nil : commandID
+        let names = sessionNames
+        if let sender, Self.isPresence(events, of: sender) {
+            // Presence: the sender's own update at once, the others' coalesced.
+            sendUpdate(ref: ref, events: events, names: names, to: sender)
+            recordPresence(of: sender)
+        } else {
+            for id in sessions.keys where recipients(id) { sendUpdate(ref: ref, events: events, names: names, to: id) }
+        }
         let request = AppendRequest(
             lease: lease, sessionID: session, actorID: actor, commandID: commandID, clientTimeMillis: clientTimeMillis,
             expectedVersion: expected, events: events.map(NewEvent.init), recordedAtMicros: recordedAt
@@ -263,6 +272,6 @@ extension SceneHost {
         }
         publish(.state(committed.state))
         let names = sessionNames
-        for session in sessions.values { session.sink.send(.stateFull(live, names: names)) }
+        for id in sessions.keys { sendFull(to: id, names: names) }
     }
 }

@@ -50,6 +50,8 @@ package actor SceneHost: Service {
     var watchers: [UUID: Watcher] = [:]
     /// Watchers that also hear of events accepted but not yet committed (`.accepted`).
     var watchersAhead: Set<UUID> = []
+    /// Others' cameras and pointers, coalesced (`SceneHost+Presence`).
+    var presence = PresenceCoalescer()
     let commits: AsyncStream<Commit>
     let commitSink: AsyncStream<Commit>.Continuation
 
@@ -65,6 +67,8 @@ package actor SceneHost: Service {
         var name: String
         /// The size of the participant's view, for commands in pixels.
         var view: ViewSize = .standard
+        /// The version of the last `state:full` or `state:update` sent to it.
+        var sentVersion: Int64 = 0
     }
 
     /// A commit outcome, delivered to the host in the writer's order.

@@ -17,7 +17,10 @@ package enum ServerMessage: Sendable {
     /// caused by command `ref` when known. Sent before the commit; `ack` follows it.
     /// `state` is the state after they were applied: device and participant changes carry
     /// the whole resulting entity from it.
-    case stateUpdate(ref: UUID?, version: Int64, events: [SceneEvent], state: SceneState, names: [UUID: String] = [:])
+    /// `from`, when set, is the first version it covers: the versions before the first
+    /// change's were other participants' presence, sent to this recipient coalesced.
+    case stateUpdate(
+        ref: UUID?, version: Int64, events: [SceneEvent], state: SceneState, names: [UUID: String] = [:], from: Int64? = nil)
 
     /// The wire `type`.
     package var type: String {
@@ -59,8 +62,9 @@ package enum ServerMessage: Sendable {
             fields["connections"] = .array(Self.sortedByID(state.connections).map(\.json))
             fields["participants"] = .array(Self.sortedByID(state.participants).map { Self.named($0.json, names[$0.id]) })
             fields["probeMarker"] = .number(Double(state.probeMarker))
-        case .stateUpdate(let ref, let version, let events, let state, let names):
+        case .stateUpdate(let ref, let version, let events, let state, let names, let from):
             fields["ref"] = ref.json
+            if let from { fields["from"] = .number(Double(from)) }
             fields["version"] = .number(Double(version))
             fields["changes"] = .array(
                 events.map { event in

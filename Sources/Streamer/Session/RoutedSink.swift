@@ -1,4 +1,5 @@
 package import CommandBus
+package import Foundation
 import Synchronization
 
 /// A participant's sink that sends over the WebSocket until the peer's `commands` data
@@ -21,6 +22,15 @@ package final class RoutedSink: ParticipantSink {
             }
         }
         socket.send(message)
+    }
+
+    /// Presence always goes over the WebSocket, behind acks and edits in its queue.
+    package func sendPresence(_ batch: [PresenceCoalescer.Entry], excluding: UUID) {
+        socket.sendPresence(batch, excluding: excluding)
+    }
+
+    package func whenBehind(_ resync: @escaping @Sendable () -> Void) {
+        socket.whenBehind(resync)
     }
 
     package func close(reason: CommandError) {

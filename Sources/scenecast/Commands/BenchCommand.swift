@@ -8,7 +8,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks. Each prints its figures on one final line.",
-        subcommands: [Ledger.self, Render.self, Stream.self, ReplayBenchCommand.self]
+        subcommands: [Ledger.self, Render.self, Stream.self, ReplayBenchCommand.self, FanoutBenchCommand.self]
     )
 
     struct Ledger: AsyncParsableCommand {

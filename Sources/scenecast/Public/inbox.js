@@ -59,6 +59,9 @@ export function createInbox(app) {
       case 'state:update':
         receiveUpdate(message);
         break;
+      case 'presence':
+        if (scene.loaded) app.render(scene.applyPresence(message));
+        break;
       case 'ack':
         settle(message.ref);
         break;
@@ -103,7 +106,7 @@ export function createInbox(app) {
     if (result.status === 'stale') return;
     if (result.status === 'gap' && scene.loaded && message.version > scene.version) {
       // The data channel and the WebSocket can overtake each other: hold it for its turn.
-      early.set(message.version - (message.changes?.length ?? 0) + 1, message);
+      early.set(message.from ?? message.version - (message.changes?.length ?? 0) + 1, message);
     }
     if (result.status === 'gap') {
       // Normally a state:full follows at once (the server rebuilt its state); if not, rejoin.

@@ -56,7 +56,8 @@ export class SceneModel {
    */
   applyUpdate(message) {
     const changes = message.changes ?? [];
-    const first = message.version - changes.length + 1;
+    // `from`: the versions before the first change were others' presence, sent apart.
+    const first = message.from ?? message.version - changes.length + 1;
     if (!this.loaded) return { status: 'gap', changed: new ChangeSet(), unknown: [] };
     if (message.version <= this.version) return { status: 'stale', changed: new ChangeSet(), unknown: [] };
     if (first !== this.version + 1) return { status: 'gap', changed: new ChangeSet(), unknown: [] };
@@ -68,6 +69,21 @@ export class SceneModel {
     this.version = message.version;
     changed.scene = true;
     return { status: 'applied', changed, unknown };
+  }
+
+  /**
+   * Applies a `presence` message: other participants' cameras and pointers, coalesced and
+   * unversioned. Participants this client does not know (any more) are skipped.
+   */
+  applyPresence(message) {
+    const changed = new ChangeSet();
+    for (const p of message.participants ?? []) {
+      const known = this.participants.get(p.id);
+      if (!known) continue;
+      this.participants.set(p.id, { ...known, ...p });
+      changed.participants = true;
+    }
+    return changed;
   }
 
   /** Applies one change; false for an op this client does not know. */
