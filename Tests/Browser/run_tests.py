@@ -31,6 +31,38 @@ return picks[0] || null;
 """
 
 
+CORNER = """
+const v = document.getElementById('remote-video');
+const c = document.createElement('canvas'); c.width = 64; c.height = 32;
+const g = c.getContext('2d', { willReadFrequently: true });
+g.drawImage(v, 0, 0, 64, 32, 0, 0, 64, 32);
+const d = g.getImageData(0, 0, 64, 32).data;
+const mean = (x0, x1, y0, y1) => {
+  let s = 0, n = 0;
+  for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) {
+    const i = 4 * (y * 64 + x); s += 0.299 * d[i] + 0.587 * d[i + 1] + 0.114 * d[i + 2]; n++;
+  }
+  return s / n;
+};
+return { left: mean(4, 12, 12, 20), right: mean(20, 28, 12, 20), square: mean(2, 30, 2, 30), beside: mean(34, 62, 2, 30),
+         counter: window.scenecast.scene.probeMarker, width: v.videoWidth };
+"""
+
+
+def marker_hidden(page, when):
+    """No probe marker in the video's top-left corner: neither the probe pattern (black
+    left half, white right half) nor a dark square standing out from the pixels beside it."""
+    deadline = time.monotonic() + 10
+    while True:
+        corner = page.js(CORNER)
+        pattern = corner["left"] < 70 and corner["right"] > 185
+        square = corner["square"] < 60 and corner["beside"] - corner["square"] > 40
+        if corner["width"] and not pattern and not square and corner["counter"] % 2 == 0:
+            return corner
+        check(time.monotonic() < deadline, f"a probe marker is visible {when}: {corner}")
+        time.sleep(0.2)
+
+
 def me_field(page, field):
     return f"(window.scenecast.scene.participants.get(window.scenecast.session.participant) || {{}}).{field}"
 
@@ -60,9 +92,13 @@ def frames_decode(page):
         time.sleep(0.15)
     page.wait(f"{me_field(page, 'camera')}.azimuth !== {azimuth}", 15, "the keyboard orbit to reach the camera")
     page.wait(f"window.scenecast.quality && window.scenecast.quality.framesDecoded > {before}", 15, "more decoded frames")
-    summary = page.js_async("window.scenecast.remote.latency.run(10).then(done, (e) => done({error: String(e)}));")
+    rest = marker_hidden(page, "before any probe")
+    summary = page.js_async("window.scenecast.remote.latency.run(9).then(done, (e) => done({error: String(e)}));")
     check("error" not in summary, f"the latency tester failed: {summary}")
-    check(summary["count"] >= 5, f"the latency probe flipped the marker in only {summary['count']} of 10 probes: {summary}")
+    check(summary["count"] >= 5, f"the latency probe showed or hid the marker in only {summary['count']} of 10 probes: {summary}")
+    check(summary["count"] + summary["lost"] == 10, f"an odd run did not end with the probe that hides the marker: {summary}")
+    after = marker_hidden(page, "after the latency run")
+    emit("marker", rest=rest, after=after)
     emit("frames", size=size, framesDecoded=page.js("return window.scenecast.quality.framesDecoded;"),
          latency={k: summary[k] for k in ("count", "p50", "p95", "p99")})
 
@@ -242,7 +278,7 @@ def main():
         for page in pages:
             page.base = base
         frames_decode(driver)
-        print("ok frames decode at the requested size, and latency probes flip the marker", flush=True)
+        print("ok frames decode at the requested size; latency probes show and hide the marker, and none shows at rest", flush=True)
         target = click_selects(driver)
         print("ok a click selects the device under it (state:update and pixels)", flush=True)
         position = drag_moves(driver, target)
