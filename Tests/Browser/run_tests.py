@@ -136,6 +136,54 @@ def drag_moves(page, target):
     return position
 
 
+def bands(width, height, rows, dark=0x11, tolerance=8):
+    """Widths of the black (#111) bands along each edge of a screenshot: columns or rows
+    whose every pixel is the panel's background."""
+    def is_dark(pixels):
+        return all(abs(v - dark) <= tolerance for v in pixels)
+
+    def column(x):
+        return [v for row in rows for v in row[3 * x:3 * x + 3]]
+
+    def run(indices, line):
+        n = 0
+        for i in indices:
+            if not is_dark(line(i)):
+                break
+            n += 1
+        return n
+
+    return {
+        "left": run(range(width), column), "right": run(reversed(range(width)), column),
+        "top": run(range(height), lambda y: rows[y]), "bottom": run(reversed(range(height)), lambda y: rows[y]),
+    }
+
+
+def video_fills_panel(base, width, height):
+    """At a window size, the driver's video covers its panel (no band wider than two
+    pixels, read from the composited screenshot) and a click on a device selects it."""
+    from selenium.webdriver.common.by import By
+    page = launch(width, height)
+    try:
+        page.base = base
+        page.open(base + "/?scene=demo&role=driver&mode=remote")
+        page.wait_video()
+        time.sleep(2)  # the layout settles (a panel that changed size rejoins at its new size)
+        page.wait_video()
+        page.wait("window.scenecast.remote.media && window.scenecast.remote.media.firstFrameAt !== null", 30, "video")
+        panel = page.driver.find_element(By.ID, "remote-section")
+        w, h, rows = page.screenshot_rgb(panel)
+        edge = bands(w, h, rows)
+        geometry = page.js("""const v = document.getElementById('remote-video'), r = v.getBoundingClientRect();
+            return {element: [r.width, r.height], video: [v.videoWidth, v.videoHeight], fit: getComputedStyle(v).objectFit,
+                    requested: window.scenecast.remote.requested};""")
+        check(max(edge.values()) <= 2, f"at {width}x{height} the video leaves black bands {edge} in its panel: {geometry}")
+        target = click_selects(page)
+        emit("fills", window=[width, height], bands=edge, geometry=geometry, device=target["id"])
+    finally:
+        page.quit()
+
+
 def driver_and_observer(driver, observer, target):
     observer.open(observer.base + "/?scene=demo&role=observer&mode=remote")
     observer.wait_video()
@@ -277,6 +325,9 @@ def main():
         pages = [driver, observer]
         for page in pages:
             page.base = base
+        for width, height in ((1366, 768), (1280, 800)):
+            video_fills_panel(base, width, height)
+        print("ok at 1366x768 and 1280x800 the video covers its panel, and a click selects the device under it", flush=True)
         frames_decode(driver)
         print("ok frames decode at the requested size; latency probes show and hide the marker, and none shows at rest", flush=True)
         target = click_selects(driver)
