@@ -93,10 +93,11 @@ extension FrameCountingReceiver {
             var map = GstMapInfo()
             guard gst_buffer_map(buffer, &map, GST_MAP_READ) != 0 else { return GST_PAD_PROBE_OK }
             defer { gst_buffer_unmap(buffer, &map) }
-            // The probe marker: a 32x32 square at the top left; sample its middle.
-            let offset = 16 * Int(video.stride.0) + 16
-            if Int(map.size) > offset, let bytes = map.data {
-                receiver.recordMarker(luma: bytes[offset])
+            // The probe marker: a 32x32 square at the top left, black on the left half and
+            // white on the right while shown; sample the middle of each half.
+            let row = 16 * Int(video.stride.0)
+            if Int(map.size) > row + 24, let bytes = map.data {
+                receiver.recordMarker(left: bytes[row + 8], right: bytes[row + 24])
             }
             return GST_PAD_PROBE_OK
         }

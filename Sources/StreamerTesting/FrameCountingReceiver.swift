@@ -73,16 +73,16 @@ package final class FrameCountingReceiver: @unchecked Sendable {
     /// The decoded video size (nil before the first decoded frame, or in `countOnly`).
     package var frameSize: (width: Int, height: Int)? { size.withLock { $0 } }
 
-    /// The probe marker as last decoded: white (luma over 128) or black, and when (on
-    /// `MonotonicClock`-style uptime nanoseconds) it last changed colour. Nil before the
-    /// first decoded frame, or in `countOnly` mode.
+    /// The probe marker as last decoded: shown (its black left half and white right half)
+    /// or absent, and when (on `MonotonicClock`-style uptime nanoseconds) it last changed.
+    /// Nil before the first decoded frame, or in `countOnly` mode.
     package var markerReading: MarkerReading? { marker.withLock { $0 } }
 
-    func recordMarker(luma: UInt8) {
-        let white = luma > 128
+    func recordMarker(left: UInt8, right: UInt8) {
+        let shown = left < 64 && right > 192
         let now = DispatchTime.now().uptimeNanoseconds
         marker.withLock { reading in
-            if reading?.white != white { reading = MarkerReading(white: white, changedAtNanos: now) }
+            if reading?.shown != shown { reading = MarkerReading(shown: shown, changedAtNanos: now) }
         }
     }
 
@@ -126,9 +126,9 @@ package final class FrameCountingReceiver: @unchecked Sendable {
     }
 }
 
-/// The colour of the latency probe marker in the decoded video, and when it last flipped.
+/// Whether the latency probe marker shows in the decoded video, and when that last changed.
 package struct MarkerReading: Sendable, Equatable {
-    package var white: Bool
-    /// `DispatchTime.now().uptimeNanoseconds` when the first frame of this colour was decoded.
+    package var shown: Bool
+    /// `DispatchTime.now().uptimeNanoseconds` when the first frame of this reading was decoded.
     package var changedAtNanos: UInt64
 }

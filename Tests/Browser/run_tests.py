@@ -31,6 +31,38 @@ return picks[0] || null;
 """
 
 
+CORNER = """
+const v = document.getElementById('remote-video');
+const c = document.createElement('canvas'); c.width = 64; c.height = 32;
+const g = c.getContext('2d', { willReadFrequently: true });
+g.drawImage(v, 0, 0, 64, 32, 0, 0, 64, 32);
+const d = g.getImageData(0, 0, 64, 32).data;
+const mean = (x0, x1, y0, y1) => {
+  let s = 0, n = 0;
+  for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) {
+    const i = 4 * (y * 64 + x); s += 0.299 * d[i] + 0.587 * d[i + 1] + 0.114 * d[i + 2]; n++;
+  }
+  return s / n;
+};
+return { left: mean(4, 12, 12, 20), right: mean(20, 28, 12, 20), square: mean(2, 30, 2, 30), beside: mean(34, 62, 2, 30),
+         counter: window.scenecast.scene.probeMarker, width: v.videoWidth };
+"""
+
+
+def marker_hidden(page, when):
+    """No probe marker in the video's top-left corner: neither the probe pattern (black
+    left half, white right half) nor a dark square standing out from the pixels beside it."""
+    deadline = time.monotonic() + 10
+    while True:
+        corner = page.js(CORNER)
+        pattern = corner["left"] < 70 and corner["right"] > 185
+        square = corner["square"] < 60 and corner["beside"] - corner["square"] > 40
+        if corner["width"] and not pattern and not square and corner["counter"] % 2 == 0:
+            return corner
+        check(time.monotonic() < deadline, f"a probe marker is visible {when}: {corner}")
+        time.sleep(0.2)
+
+
 def me_field(page, field):
     return f"(window.scenecast.scene.participants.get(window.scenecast.session.participant) || {{}}).{field}"
 
@@ -60,9 +92,13 @@ def frames_decode(page):
         time.sleep(0.15)
     page.wait(f"{me_field(page, 'camera')}.azimuth !== {azimuth}", 15, "the keyboard orbit to reach the camera")
     page.wait(f"window.scenecast.quality && window.scenecast.quality.framesDecoded > {before}", 15, "more decoded frames")
-    summary = page.js_async("window.scenecast.remote.latency.run(10).then(done, (e) => done({error: String(e)}));")
+    rest = marker_hidden(page, "before any probe")
+    summary = page.js_async("window.scenecast.remote.latency.run(9).then(done, (e) => done({error: String(e)}));")
     check("error" not in summary, f"the latency tester failed: {summary}")
-    check(summary["count"] >= 5, f"the latency probe flipped the marker in only {summary['count']} of 10 probes: {summary}")
+    check(summary["count"] >= 5, f"the latency probe showed or hid the marker in only {summary['count']} of 10 probes: {summary}")
+    check(summary["count"] + summary["lost"] == 10, f"an odd run did not end with the probe that hides the marker: {summary}")
+    after = marker_hidden(page, "after the latency run")
+    emit("marker", rest=rest, after=after)
     emit("frames", size=size, framesDecoded=page.js("return window.scenecast.quality.framesDecoded;"),
          latency={k: summary[k] for k in ("count", "p50", "p95", "p99")})
 
@@ -98,6 +134,54 @@ def drag_moves(page, target):
     check(position[1] == start[1], "a drag on the ground plane changed the height")
     emit("dragged", scene=page.js("return window.scenecast.scene.id;"), device=target["id"], position=position)
     return position
+
+
+def bands(width, height, rows, dark=0x11, tolerance=8):
+    """Widths of the black (#111) bands along each edge of a screenshot: columns or rows
+    whose every pixel is the panel's background."""
+    def is_dark(pixels):
+        return all(abs(v - dark) <= tolerance for v in pixels)
+
+    def column(x):
+        return [v for row in rows for v in row[3 * x:3 * x + 3]]
+
+    def run(indices, line):
+        n = 0
+        for i in indices:
+            if not is_dark(line(i)):
+                break
+            n += 1
+        return n
+
+    return {
+        "left": run(range(width), column), "right": run(reversed(range(width)), column),
+        "top": run(range(height), lambda y: rows[y]), "bottom": run(reversed(range(height)), lambda y: rows[y]),
+    }
+
+
+def video_fills_panel(base, width, height):
+    """At a window size, the driver's video covers its panel (no band wider than two
+    pixels, read from the composited screenshot) and a click on a device selects it."""
+    from selenium.webdriver.common.by import By
+    page = launch(width, height)
+    try:
+        page.base = base
+        page.open(base + "/?scene=demo&role=driver&mode=remote")
+        page.wait_video()
+        time.sleep(2)  # the layout settles (a panel that changed size rejoins at its new size)
+        page.wait_video()
+        page.wait("window.scenecast.remote.media && window.scenecast.remote.media.firstFrameAt !== null", 30, "video")
+        panel = page.driver.find_element(By.ID, "remote-section")
+        w, h, rows = page.screenshot_rgb(panel)
+        edge = bands(w, h, rows)
+        geometry = page.js("""const v = document.getElementById('remote-video'), r = v.getBoundingClientRect();
+            return {element: [r.width, r.height], video: [v.videoWidth, v.videoHeight], fit: getComputedStyle(v).objectFit,
+                    requested: window.scenecast.remote.requested};""")
+        check(max(edge.values()) <= 2, f"at {width}x{height} the video leaves black bands {edge} in its panel: {geometry}")
+        target = click_selects(page)
+        emit("fills", window=[width, height], bands=edge, geometry=geometry, device=target["id"])
+    finally:
+        page.quit()
 
 
 def driver_and_observer(driver, observer, target):
@@ -241,8 +325,11 @@ def main():
         pages = [driver, observer]
         for page in pages:
             page.base = base
+        for width, height in ((1366, 768), (1280, 800)):
+            video_fills_panel(base, width, height)
+        print("ok at 1366x768 and 1280x800 the video covers its panel, and a click selects the device under it", flush=True)
         frames_decode(driver)
-        print("ok frames decode at the requested size, and latency probes flip the marker", flush=True)
+        print("ok frames decode at the requested size; latency probes show and hide the marker, and none shows at rest", flush=True)
         target = click_selects(driver)
         print("ok a click selects the device under it (state:update and pixels)", flush=True)
         position = drag_moves(driver, target)

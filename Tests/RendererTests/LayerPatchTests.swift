@@ -112,7 +112,8 @@ struct LayerPatchTests {
         for _ in 0..<3 { _ = try await view.frame() }
         let probed = try await view.frame(after: .latencyProbed(participant: viewer, probe: "p1"))
         #expect(probed.fromStaticLayer && probed.patchedPixels == 0)
-        #expect(try await view.context.readFrameRGBA().bytes[0] == 255, "the marker turned white")
+        let shown = try await view.context.readFrameRGBA()
+        #expect(shown.rgba(x: 0, y: 0) == [0, 0, 0, 255] && shown.rgba(x: 24, y: 0) == [255, 255, 255, 255], "the marker appeared")
         #expect(try await view.differenceFromWhole() == 0)
         await view.context.close()
     }

@@ -19,56 +19,76 @@ struct ProbeMarkerTests {
         return projection
     }
 
-    /// Every pixel of the marker square, and the ones just right of and below it.
-    func expectRGBA(_ frame: Frame, value: UInt8) {
+    /// Every pixel of the marker square (black left half, white right half), and the ones
+    /// just right of and below it.
+    func expectShownRGBA(_ frame: Frame) {
         let side = ProbeMarker.size
         var wrong = 0
         for y in 0..<side {
-            for x in 0..<side where frame.rgba(x: x, y: y) != [value, value, value, 255] { wrong += 1 }
+            for x in 0..<side {
+                let value: UInt8 = x < side / 2 ? 0 : 255
+                if frame.rgba(x: x, y: y) != [value, value, value, 255] { wrong += 1 }
+            }
         }
-        #expect(wrong == 0, "\(wrong) marker pixels are not \(value)")
+        #expect(wrong == 0, "\(wrong) marker pixels are not black on the left half and white on the right")
         // The square is exactly `side` pixels: its neighbours show the (light grey) scene.
-        #expect(frame.rgba(x: side + 1, y: 2) != [value, value, value, 255])
-        #expect(frame.rgba(x: 2, y: side + 1) != [value, value, value, 255])
+        #expect(frame.rgba(x: side + 1, y: 2) != [255, 255, 255, 255])
+        #expect(frame.rgba(x: 2, y: side + 1) != [0, 0, 0, 255])
     }
 
-    func expectI420(_ frame: Frame, luma: UInt8) {
+    /// The corner shows the scene exactly as a frame drawn without any probe does.
+    func expectAbsent(_ frame: Frame, like reference: Frame) {
+        let side = ProbeMarker.size
+        var wrong = 0
+        for y in 0..<side + 2 {
+            for x in 0..<side + 2 where frame.rgba(x: x, y: y) != reference.rgba(x: x, y: y) { wrong += 1 }
+        }
+        #expect(wrong == 0, "\(wrong) corner pixels differ from the frame drawn without a probe")
+        // The black half is gone: the (light grey) scene shows through.
+        #expect(frame.rgba(x: 4, y: 4) != [0, 0, 0, 255])
+    }
+
+    func expectShownI420(_ frame: Frame) {
         let side = ProbeMarker.size
         var wrong = 0
         for y in 0..<side {
             for x in 0..<side {
                 let p = frame.yuv(x: x, y: y)
-                if p.y != luma || p.u != 128 || p.v != 128 { wrong += 1 }
+                if p.y != (x < side / 2 ? 16 : 235) || p.u != 128 || p.v != 128 { wrong += 1 }
             }
         }
-        #expect(wrong == 0, "\(wrong) marker pixels are not Y \(luma), U 128, V 128")
+        #expect(wrong == 0, "\(wrong) marker pixels are not Y 16 (left) or Y 235 (right), U 128, V 128")
     }
 
-    @Test("black while the probe counter is even, white once a probe flips it, in RGBA and I420", arguments: [0, 4])
-    func flips(samples: Int) async throws {
+    @Test("absent while the probe counter is even, shown once a probe makes it odd, gone after the next, in RGBA and I420", arguments: [0, 4])
+    func showsOnlyDuringProbe(samples: Int) async throws {
         let context = try await GLContext.make(width: 96, height: 64, samples: samples, logger: Logger(label: "test.probe"))
         var projection = scene()
         try await context.renderScene(projection.state, changes: projection.takeChanges(), camera: camera, viewer: viewer)
-        expectRGBA(try await context.readFrameRGBA(), value: 0)
-        expectI420(try await context.readFrameI420(), luma: 16)
+        let atRest = try await context.readFrameRGBA()
+        let atRestI420 = try await context.readFrameI420()
+        #expect(atRest.rgba(x: 4, y: 4) != [0, 0, 0, 255], "the corner is black with no probe")
+        #expect(atRestI420.yuv(x: 4, y: 4).y != 16, "the corner's luma is the marker's black with no probe")
 
         projection.apply(.latencyProbed(participant: viewer, probe: "p1"), version: 3, recordedAtMicros: 3_000)
         #expect(projection.state.probeMarker == 1)
         try await context.renderScene(projection.state, changes: projection.takeChanges(), camera: camera, viewer: viewer)
-        expectRGBA(try await context.readFrameRGBA(), value: 255)
-        expectI420(try await context.readFrameI420(), luma: 235)
+        expectShownRGBA(try await context.readFrameRGBA())
+        expectShownI420(try await context.readFrameI420())
 
         projection.apply(.latencyProbed(participant: viewer, probe: "p2"), version: 4, recordedAtMicros: 4_000)
         try await context.renderScene(projection.state, changes: projection.takeChanges(), camera: camera, viewer: viewer)
-        expectRGBA(try await context.readFrameRGBA(), value: 0)
-        expectI420(try await context.readFrameI420(), luma: 16)
+        expectAbsent(try await context.readFrameRGBA(), like: atRest)
+        let back = try await context.readFrameI420()
+        #expect(back.yuv(x: 4, y: 4) == atRestI420.yuv(x: 4, y: 4) && back.yuv(x: 28, y: 4) == atRestI420.yuv(x: 28, y: 4))
         await context.close()
     }
 
-    @Test("the marker's value follows the counter's parity")
+    @Test("the marker shows only while the counter is odd")
     func parity() {
-        #expect(ProbeMarker.value(forCounter: 0) == 0)
-        #expect(ProbeMarker.value(forCounter: 7) == 255)
-        #expect(ProbeMarker.value(forCounter: -3) == 255)
+        #expect(!ProbeMarker.isShown(forCounter: 0))
+        #expect(ProbeMarker.isShown(forCounter: 7))
+        #expect(ProbeMarker.isShown(forCounter: -3))
+        #expect(!ProbeMarker.isShown(forCounter: 8))
     }
 }

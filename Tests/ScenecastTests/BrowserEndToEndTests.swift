@@ -41,7 +41,7 @@ struct BrowserEndToEndTests {
             return try? JSONValue.parse(String(line.dropFirst(7)))
         }
         #expect(Set(results.compactMap { $0["kind"]?.stringValue }) == [
-            "frames", "selected", "dragged", "observer", "detached", "reloaded", "replay", "media-failure",
+            "frames", "marker", "fills", "selected", "dragged", "observer", "detached", "reloaded", "replay", "media-failure",
         ])
 
         // The drag the browser saw acknowledged is in the ledger.

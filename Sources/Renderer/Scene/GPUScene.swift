@@ -240,17 +240,21 @@ final class GPUScene {
     }
 
     /// The latency probe marker: a square of `ProbeMarker.size` pixels in the frame's top-left
-    /// corner, black while the probe counter is even and white while it is odd, drawn over
-    /// everything as a scissored clear (exact colours, every MSAA sample, no shader).
+    /// corner, black on its left half and white on its right, drawn over everything as two
+    /// scissored clears (exact colours, every MSAA sample, no shader), and only while the
+    /// probe counter is odd (`ProbeMarker.isShown`). When it goes away, the damage of the
+    /// flip (`markerFlipped`) redraws the scene under it.
     func drawProbeMarker(width: Int, height: Int) {
-        let rect = ProbeMarker.rect(width: width, height: height)
-        let value: Float = state.probeMarker & 1 == 0 ? 0 : 1
+        guard ProbeMarker.isShown(forCounter: state.probeMarker) else { return }
+        let halves = ProbeMarker.halves(width: width, height: height)
         glEnable(GLenum(GL_SCISSOR_TEST))
-        // GL rows run bottom-up; the frame's row 0 (its top) is GL's row height - 1.
-        rect.scissor()
         glColorMask(GLboolean(GL_TRUE), GLboolean(GL_TRUE), GLboolean(GL_TRUE), GLboolean(GL_TRUE))
-        glClearColor(value, value, value, 1)
-        glClear(GLbitfield(GL_COLOR_BUFFER_BIT))
+        for (rect, value) in [(halves.black, Float(0)), (halves.white, Float(1))] where !rect.isEmpty {
+            // GL rows run bottom-up; the frame's row 0 (its top) is GL's row height - 1.
+            rect.scissor()
+            glClearColor(value, value, value, 1)
+            glClear(GLbitfield(GL_COLOR_BUFFER_BIT))
+        }
         glDisable(GLenum(GL_SCISSOR_TEST))
     }
 }

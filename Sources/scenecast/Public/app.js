@@ -94,6 +94,7 @@ const remote = new RemoteController(
     me: () => myParticipant(),
     canEdit: () => canEdit(),
     sendSignal: (m) => client.send(m),
+    rejoin: () => client.reconnect(), // a resized panel asks for its new video size
     sendCommand: (c) => sendCommand(c),
     edit: (c, label) => send(c, label),
     pick: (id) => pick(id, { from: 'video' }),

@@ -1,8 +1,10 @@
-// Input-to-photon latency, measured on the real path. A `latency:probe` flips the scene's
-// probe marker, which the server draws as a 32x32 square in the frame's top-left corner
-// (black for an even marker, white for odd). For each probe we note the send time and
-// watch every displayed frame (requestVideoFrameCallback), reading the corner's pixels
-// through a small canvas, until the square shows the new colour.
+// Input-to-photon latency, measured on the real path. A `latency:probe` bumps the scene's
+// probe counter; while it is odd the server draws the probe marker, a 32x32 square in the
+// frame's top-left corner (black left half, white right half), and while it is even it
+// draws nothing there. Probes therefore go in pairs: the first shows the marker, the
+// second takes it away, so nobody sees it when no probe runs. For each probe we note the
+// send time and watch every displayed frame (requestVideoFrameCallback), reading the
+// corner's pixels through a small canvas, until the marker appeared or went away.
 
 export const SAMPLE_LIMIT = 100;
 const PROBE_TIMEOUT_MS = 3000;
@@ -35,20 +37,22 @@ export class LatencyTester {
     this.sequence = 0;
   }
 
-  /** Whether the displayed frame shows the marker white (true), black (false) or unreadable (null). */
-  markerIsWhite() {
-    const v = this.video;
-    if (!v.videoWidth || !v.videoHeight) return null;
-    // The square's inner part only: encoder blur spreads along its edges.
-    const inset = MARKER_PX / 4;
-    this.context.drawImage(v, inset, inset, MARKER_PX / 2, MARKER_PX / 2, 0, 0, 4, 4);
+  /** Mean luma of a `size`-pixel square of the displayed frame at video pixel (x, y). */
+  meanLuma(x, y, size) {
+    this.context.drawImage(this.video, x, y, size, size, 0, 0, 4, 4);
     const data = this.context.getImageData(0, 0, 4, 4).data;
     let sum = 0;
     for (let i = 0; i < data.length; i += 4) sum += 0.299 * data[i] + 0.587 * data[i + 1] + 0.114 * data[i + 2];
-    const mean = sum / (data.length / 4);
-    if (mean > 170) return true;
-    if (mean < 85) return false;
-    return null;
+    return sum / (data.length / 4);
+  }
+
+  /** Whether the displayed frame shows the probe marker (true), not (false), or has no video (null). */
+  markerShown() {
+    const v = this.video;
+    if (!v.videoWidth || !v.videoHeight) return null;
+    // Each half's inner part only: encoder blur spreads along the edges.
+    const half = MARKER_PX / 2, inset = MARKER_PX / 8, side = half - 2 * inset;
+    return this.meanLuma(inset, inset + half / 2, side) < 70 && this.meanLuma(half + inset, inset + half / 2, side) > 185;
   }
 
   /** The next displayed frame's callback time and metadata. */
@@ -56,18 +60,18 @@ export class LatencyTester {
     return new Promise((resolve) => this.video.requestVideoFrameCallback((now, meta) => resolve({ now, meta })));
   }
 
-  /** Waits for a frame whose marker is readable; its colour, or null after `ms`. */
+  /** Waits for a frame with video; whether it shows the marker, or null after `ms`. */
   async currentMarker(ms = PROBE_TIMEOUT_MS) {
     const deadline = performance.now() + ms;
     while (performance.now() < deadline) {
-      const white = this.markerIsWhite();
-      if (white !== null) return white;
+      const shown = this.markerShown();
+      if (shown !== null) return shown;
       await Promise.race([this.nextFrame(), sleep(100)]);
     }
     return null;
   }
 
-  /** One probe: milliseconds from sending to the first displayed frame with the flip, or null. */
+  /** One probe: milliseconds from sending to the first displayed frame where the marker appeared or went away, or null. */
   async probeOnce() {
     const before = await this.currentMarker();
     if (before === null) return null;
@@ -81,7 +85,7 @@ export class LatencyTester {
       const shown = await Promise.race([frame, sleep(deadline - performance.now()).then(() => null)]);
       if (!shown) break;
       frame = this.nextFrame(); // ask for the next one before reading this one
-      if (this.markerIsWhite() === !before) {
+      if (this.markerShown() === !before) {
         // The compositor's expected display time of this frame is the photon time; the
         // callback time when the browser gives none (or an earlier one).
         const shownAt = Math.max(shown.meta?.expectedDisplayTime ?? 0, shown.now);
@@ -106,21 +110,27 @@ export class LatencyTester {
     this.onChange();
     try {
       for (let i = 0; i < count && this.running; i++) {
-        const ms = await this.probeOnce();
-        if (ms === null) this.lost += 1;
-        else {
-          this.samples.push(ms);
-          if (this.samples.length > SAMPLE_LIMIT) this.samples.shift();
-        }
-        this.onChange();
+        this.record(await this.probeOnce());
         // A short random gap, so probes do not lock to the frame clock's phase.
         await sleep(20 + Math.random() * 40);
       }
+      // Never leave the marker on screen: an odd count (or a stop) ends with one more probe.
+      if ((await this.currentMarker(1000)) === true) this.record(await this.probeOnce());
     } finally {
       this.running = false;
       this.onChange();
     }
     return this.summary();
+  }
+
+  /** Counts one probe's result: its milliseconds, or null for a lost one. */
+  record(ms) {
+    if (ms === null) this.lost += 1;
+    else {
+      this.samples.push(ms);
+      if (this.samples.length > SAMPLE_LIMIT) this.samples.shift();
+    }
+    this.onChange();
   }
 
   stop() {

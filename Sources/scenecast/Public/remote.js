@@ -3,13 +3,14 @@
 // commands (motion coalesced to one command per kind per animation frame) and runs the
 // latency tester.
 
-import { groundPoint, letterbox, pixelRay, projectPoint, rayHitsDevice, requestedSize } from './camera.js';
+import { groundPoint, pixelRay, projectPoint, rayHitsDevice, requestedSize } from './camera.js';
 import { LatencyTester } from './latency.js';
 import { envelope, roundCoordinate } from './protocol.js';
-import { RemoteView } from './remoteview.js';
+import { RemoteView, videoFit } from './remoteview.js';
 import { decodableCodecs, MediaSession } from './rtc.js';
 
 const POINTER_INTERVAL_MS = 100;
+const REFIT_DELAY_MS = 800; // a resized panel asks for its new size once it stayed put this long
 
 export class RemoteController {
   /**
@@ -17,7 +18,7 @@ export class RemoteController {
    * @param {{scene: import('./scene.js').SceneModel, me(): object|null, canEdit(): boolean,
    *          sendSignal(m: object): boolean, sendCommand(c: object): boolean, edit(c: object, label: string): string|null,
    *          pick(id: string): void, clear(): void, onMessage(m: object): void, onChange(): void,
-   *          onMediaFailed(): void}} host
+   *          onMediaFailed(): void, rejoin?(): void}} host
    */
   constructor({ video, marker, announce }, host) {
     this.video = video;
@@ -51,12 +52,30 @@ export class RemoteController {
       choose: () => this.choose(),
       clear: () => this.clearWalk(),
     });
-    new ResizeObserver(() => this.placeMarker()).observe(video);
+    new ResizeObserver(() => this.fitPanel()).observe(video);
     // An observer watching the driver's view gets the driver's size, whatever it asked for.
     video.addEventListener('resize', () => {
       if (video.videoWidth && video.videoHeight) this.size = { width: video.videoWidth, height: video.videoHeight };
-      this.placeMarker();
+      this.fitPanel();
     });
+  }
+
+  /**
+   * Keeps the picture filling its panel: covers it (`videoFit`) when the shapes nearly
+   * match, and when the panel changed so much that a band would show on this client's own
+   * view, asks for a new size by joining again (debounced, so a window being dragged
+   * rejoins once), the way a page load would.
+   */
+  fitPanel() {
+    const rect = this.video.getBoundingClientRect();
+    const fit = videoFit(rect.width, rect.height, this.size.width, this.size.height);
+    this.video.style.objectFit = fit.cover ? 'cover' : 'contain';
+    this.placeMarker();
+    clearTimeout(this.refitTimer);
+    if (fit.cover || rect.width < 16 || rect.height < 16 || !this.media || this.followed()) return;
+    const wanted = requestedSize(rect.width, rect.height, window.devicePixelRatio || 1);
+    if (wanted.width === this.requested.width && wanted.height === this.requested.height) return;
+    this.refitTimer = setTimeout(() => this.host.rejoin?.(), REFIT_DELAY_MS);
   }
 
   /** The size to join with: the video element's size in device pixels (even, at most 1080p). */
@@ -266,10 +285,10 @@ export class RemoteController {
     this.host.clear();
   }
 
-  /** A view pixel to CSS pixels within the video element, through the letterboxing. */
+  /** A view pixel to CSS pixels within the video element, through the cover crop or letterboxing. */
   toElement(p) {
     const rect = this.video.getBoundingClientRect();
-    const fit = letterbox(rect.width, rect.height, this.size.width, this.size.height);
+    const fit = videoFit(rect.width, rect.height, this.size.width, this.size.height);
     return { x: fit.left + (p.x / this.size.width) * fit.width, y: fit.top + (p.y / this.size.height) * fit.height };
   }
 

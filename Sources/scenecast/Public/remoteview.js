@@ -4,6 +4,27 @@
 
 import { letterbox, toViewPixel } from './camera.js';
 
+/** Cover (crop) instead of letterboxing while the crop is at most this share of a side. */
+export const MAX_COVER_CROP = 0.04;
+
+/**
+ * Where the picture lies in the element (CSS pixels): covering it, centred and cropped a
+ * little, when the shapes differ by at most `MAX_COVER_CROP` (the video's size is rounded
+ * to multiples of 8, and panels change a few pixels), so no black band shows; letterboxed
+ * (centred, whole) when they differ more, e.g. an observer watching a driver's other-shaped
+ * view. `cover` says which, for the element's `object-fit`; `left`/`top` are negative when
+ * cropped. Pointer mapping goes through this same box either way.
+ */
+export function videoFit(elementWidth, elementHeight, videoWidth, videoHeight) {
+  const contain = letterbox(elementWidth, elementHeight, videoWidth, videoHeight);
+  if (!videoWidth || !videoHeight || !elementWidth || !elementHeight) return { ...contain, cover: false };
+  const s = Math.max(elementWidth / videoWidth, elementHeight / videoHeight);
+  const width = videoWidth * s;
+  const height = videoHeight * s;
+  if (Math.max(1 - elementWidth / width, 1 - elementHeight / height) > MAX_COVER_CROP) return { ...contain, cover: false };
+  return { left: (elementWidth - width) / 2, top: (elementHeight - height) / 2, width, height, cover: true };
+}
+
 const CLICK_SLOP_PX = 4;
 const ORBIT_DEG_PER_HEIGHT = 360; // a drag across the picture's height turns the camera a full circle
 const KEY_ORBIT_DEG = 5;
@@ -39,11 +60,11 @@ export class RemoteView {
     v.addEventListener('blur', () => (this.releaseTab = false));
   }
 
-  /** The picture's rectangle in the element, accounting for letterboxing. */
+  /** The picture's rectangle in the element, through its cover crop or letterboxing (`videoFit`). */
   box() {
     const rect = this.video.getBoundingClientRect();
     const size = this.intents.viewSize();
-    return { rect, fit: letterbox(rect.width, rect.height, this.video.videoWidth || size.width, this.video.videoHeight || size.height) };
+    return { rect, fit: videoFit(rect.width, rect.height, this.video.videoWidth || size.width, this.video.videoHeight || size.height) };
   }
 
   /** A pointer event's position in the view's pixel space, or null on the bars. */
