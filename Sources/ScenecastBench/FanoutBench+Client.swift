@@ -41,6 +41,10 @@ extension FanoutBench {
         private let outbox: AsyncStream<String>
         private let outboxSink: AsyncStream<String>.Continuation
 
+        var joinMessage: String {
+            #"{"type":"join","scene":"demo","role":"\#(kind == .driver ? "driver" : "observer")","name":"bench","media":"none"}"#
+        }
+
         init(kind: Kind, port: Int) {
             self.kind = kind
             self.port = port
@@ -51,8 +55,7 @@ extension FanoutBench {
         func connect() async {
             var logger = Logger(label: "scenecast.bench.fanout")
             logger.logLevel = .critical
-            let join = #"{"type":"join","scene":"demo","role":"\#(kind == .driver ? "driver" : "observer")","name":"bench","media":"none"}"#
-            outboxSink.yield(join)
+            outboxSink.yield(joinMessage)
             do {
                 try await WebSocketClient.connect(
                     url: "ws://127.0.0.1:\(port)/signal", configuration: .init(maxFrameSize: 1 << 24), logger: logger
@@ -95,13 +98,21 @@ extension FanoutBench {
             let isFull = kind == .driver && text.contains(#""type":"state:full""#)
             let wasJoined = tally.withLock { t -> Bool in
                 t.received += 1
-                if isError {
+                if isError && t.joined {
                     t.errors += 1
                     if t.firstError == nil { t.firstError = String(text.prefix(300)) }
                 }
                 let was = t.joined
                 if text.contains(#""type":"joined""#) { t.joined = true }
                 return was
+            }
+            if isError && !wasJoined {
+                // The scene may not be hostable yet (a previous server's lease): try again.
+                let (sink, join) = (outboxSink, joinMessage)
+                Task {
+                    try? await Task.sleep(for: .milliseconds(500))
+                    sink.yield(join)
+                }
             }
             if isFull && !wasJoined || isFull && device.withLock({ $0 == nil }) {
                 if let state = try? JSONValue.parse(text), case .array(let devices)? = state["devices"],

@@ -59,6 +59,7 @@ package struct FanoutBench {
             server.waitUntilExit()
         }
         try await stream.waitForServer(server, port: port)
+        try await settle(server.processIdentifier)
 
         let driver = Participant(kind: .driver, port: port)
         let observers = (0..<participants).map { _ in Participant(kind: .observer, port: port) }
@@ -85,6 +86,20 @@ package struct FanoutBench {
         kill(server.processIdentifier, SIGTERM)
         for _ in 0..<30 where server.isRunning { usleep(100_000) }
         if server.isRunning { kill(server.processIdentifier, SIGKILL) }
+    }
+
+    /// Waits (up to 120 s) until the server's start-up work (meshes, levels of detail)
+    /// is done: less than a fifth of a core over a second.
+    private func settle(_ pid: Int32) async throws {
+        let progress = Progress("fanout bench: waiting for the server to settle")
+        for second in 0..<120 {
+            let before = ProcessCPU.read(pid: pid)
+            try await Task.sleep(for: .seconds(1))
+            guard let before, let after = ProcessCPU.read(pid: pid) else { break }
+            progress.update(Int64(second + 1), note: "\(Format.fixed((after - before) * 100, 0))% CPU")
+            if after - before < 0.2 { break }
+        }
+        progress.finish(0)
     }
 
     /// Waits until every participant has joined (driver: and seen a device).
@@ -115,6 +130,7 @@ package struct FanoutBench {
         let start = WallClock.monotonicNanos()
         let end = start + UInt64(duration) * 1_000_000_000
         let cpuStart = ProcessCPU.read(pid: pid)
+        let ownStart = ProcessCPU.read(pid: getpid())
         let received0 = everyone.reduce(0) { $0 + $1.tally.withLock { $0.received } }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for (i, p) in everyone.enumerated() {
@@ -147,6 +163,10 @@ package struct FanoutBench {
         }
         let sendEnd = WallClock.monotonicNanos()
         let cpuEnd = ProcessCPU.read(pid: pid)
+        if let ownStart, let ownEnd = ProcessCPU.read(pid: getpid()) {
+            let seconds = Double(WallClock.monotonicNanos() - start) / 1e9
+            Terminal.writeError("fanout bench: the bench's own clients used \(Format.fixed((ownEnd - ownStart) / seconds * 100, 0))% CPU\n")
+        }
         let wall = Double(sendEnd - start) / 1e9
         // The last commands get their 5 s too.
         let drainDeadline = sendEnd + UInt64(Self.lostAfterMillis * 1e6)

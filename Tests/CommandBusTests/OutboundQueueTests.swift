@@ -95,10 +95,10 @@ struct OutboundQueueTests {
         #expect(Self.drain(&q, first: first) == ["ack0", "ack1", "full"])
     }
 
-    @Test("a connection whose write does not finish within the stall time is closed; a slow one is not")
+    @Test("a connection that falls behind and whose write does not finish within the stall time is closed; a slow one is not")
     func stalled() {
         let second: UInt64 = 1_000_000_000
-        var q = OutboundQueue(limits: .init(maxQueuedBytes: 1 << 20, stallNanos: 10 * second))
+        var q = OutboundQueue(limits: .init(maxQueuedBytes: 100, stallNanos: 10 * second))
         _ = q.push(Self.bytes("m"), kind: .control, nowNanos: 0)
         // Slow but reading: each write finishes within the stall time.
         for t in 1...30 {
@@ -106,15 +106,21 @@ struct OutboundQueueTests {
             _ = q.written(nowNanos: UInt64(t) * second + 5 * second / 10)
         }
         #expect(!q.closed)
-        // Stops reading: the write started at 30.5 s never finishes.
-        #expect(q.tick(nowNanos: 35 * second).isEmpty)
-        let actions = q.pushPresence([Self.entry(Self.a, "{}")], excluding: nil, nowNanos: 41 * second)
+        // A write outstanding for long with little queued (a join still being recorded)
+        // closes nothing.
+        #expect(q.push(Self.bytes("small"), kind: .control, nowNanos: 45 * second).isEmpty)
+        #expect(!q.closed)
+        // Stops reading: the queue goes over its bound and presence is dropped...
+        _ = q.pushPresence([Self.entry(Self.a, String(repeating: "x", count: 120))], excluding: nil, nowNanos: 46 * second)
+        #expect(q.droppedPresence == 1)
+        // ...and the write started at 30.5 s has still not finished.
+        let actions = q.push(Self.bytes("ack"), kind: .control, nowNanos: 47 * second)
         guard case .close(let error)? = actions.first else {
             Issue.record("expected a close, got \(actions)")
             return
         }
         #expect(error.code == .unavailable)
         #expect(q.closed)
-        #expect(q.push(Self.bytes("more"), kind: .control, nowNanos: 42 * second).isEmpty)
+        #expect(q.push(Self.bytes("more"), kind: .control, nowNanos: 48 * second).isEmpty)
     }
 }

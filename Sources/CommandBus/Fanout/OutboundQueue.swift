@@ -14,8 +14,9 @@ package import Foundation
 /// A slow consumer (more than `limits.maxQueuedBytes` queued) first loses its queued
 /// presence; if still over the bound, its queued `state:update`s are dropped, later ones
 /// too, and it is asked for a `state:full` in their place (`.requestFull`); acks and
-/// errors are kept. A connection whose write has not finished for `limits.stallNanos`
-/// has stopped reading and is closed.
+/// errors are kept. A connection that fell behind like that and whose write has not
+/// finished for `limits.stallNanos` has stopped reading and is closed. (A slow write with
+/// little queued, such as the first while a join is still recorded, closes nothing.)
 package struct OutboundQueue: Sendable {
     package struct Limits: Sendable {
         package var maxQueuedBytes: Int
@@ -54,6 +55,8 @@ package struct OutboundQueue: Sendable {
     private var queuedBytes = 0
     private var writeStartedNanos: UInt64?
     private var awaitingFull = false
+    /// Something was dropped since the last write finished: the consumer is behind.
+    private var behind = false
     private(set) package var closed = false
     /// Counters, for tests and logs.
     private(set) package var droppedPresence = 0
@@ -72,6 +75,7 @@ package struct OutboundQueue: Sendable {
         switch kind {
         case .update where awaitingFull:
             droppedUpdates += 1
+            behind = true
             return stalled(nowNanos) ?? []
         case .full:
             // Everything it would bring up to date is in it.
@@ -106,6 +110,7 @@ package struct OutboundQueue: Sendable {
     /// The transport finished the write it was given.
     package mutating func written(nowNanos: UInt64) -> [Action] {
         writeStartedNanos = nil
+        behind = false
         guard !closed else { return [] }
         return settle(nowNanos)
     }
@@ -122,6 +127,7 @@ package struct OutboundQueue: Sendable {
         if let close = stalled(now) { return close }
         var actions: [Action] = []
         if queuedBytes > limits.maxQueuedBytes {
+            behind = true
             if !presenceEntries.isEmpty {
                 droppedPresence += presenceEntries.count
                 clearPresence()
@@ -140,7 +146,7 @@ package struct OutboundQueue: Sendable {
     }
 
     private mutating func stalled(_ now: UInt64) -> [Action]? {
-        guard let started = writeStartedNanos, now > started, now - started >= limits.stallNanos else { return nil }
+        guard behind, let started = writeStartedNanos, now > started, now - started >= limits.stallNanos else { return nil }
         closed = true
         urgent.removeAll()
         head = 0

@@ -33,6 +33,7 @@ extension SceneHost {
         // The others hear of the join as a state:update; the joiner gets joined, then
         // state:full (which already includes it), then everything that follows.
         sink.send(.joined(session: session, participant: session, role: role, scene: sceneID, iceServers: iceServers))
+        namesCache = nil
         sessions[session] = Session(
             participant: Participant(id: session, actor: actor, role: role), sink: sink, name: name, view: view)
         sink.whenBehind { [weak self] in
@@ -55,6 +56,7 @@ extension SceneHost {
     /// Removes a participant whose connection closed; recorded as `participant.left`.
     package func leave(session: UUID) async {
         guard let gone = sessions.removeValue(forKey: session) else { return }
+        namesCache = nil
         presence.forget(session)
         if !stopped && !rebuilding && live.participants[session] != nil {
             submit(
@@ -162,9 +164,13 @@ extension SceneHost {
         publish(.accepted(events, firstVersion: expected + 1, recordedAtMicros: recordedAt))
     }
 
-    /// Display names of the connected participants, for messages to clients.
+    /// Display names of the connected participants, for messages to clients; computed
+    /// once per join or leave, not per command.
     var sessionNames: [UUID: String] {
-        sessions.compactMapValues { $0.name.isEmpty ? nil : $0.name }
+        if let namesCache { return namesCache }
+        let names = sessions.compactMapValues { $0.name.isEmpty ? nil : $0.name }
+        namesCache = names
+        return names
     }
 
     private func remember(_ id: UUID, sender: UUID) {

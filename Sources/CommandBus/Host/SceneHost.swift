@@ -52,6 +52,8 @@ package actor SceneHost: Service {
     var watchersAhead: Set<UUID> = []
     /// Others' cameras and pointers, coalesced (`SceneHost+Presence`).
     var presence = PresenceCoalescer()
+    /// `sessionNames`, until a session joins or leaves.
+    var namesCache: [UUID: String]?
     let commits: AsyncStream<Commit>
     let commitSink: AsyncStream<Commit>.Continuation
 
@@ -171,6 +173,7 @@ package actor SceneHost: Service {
         stopped = true
         for session in sessions.values { session.sink.close(reason: reason) }
         sessions.removeAll()
+        namesCache = nil
         for watcher in watchers.values { watcher.finish?() }
         watchers.removeAll()
         watchersAhead.removeAll()
