@@ -91,7 +91,7 @@ package struct FanoutBench {
     /// Waits (up to 120 s) until the server's start-up work (meshes, levels of detail)
     /// is done: less than a fifth of a core over a second.
     private func settle(_ pid: Int32) async throws {
-        let progress = Progress("fanout bench: waiting for the server to settle")
+        let progress = ProgressLine("fanout bench: waiting for the server to settle")
         for second in 0..<120 {
             let before = ProcessCPU.read(pid: pid)
             try await Task.sleep(for: .seconds(1))
