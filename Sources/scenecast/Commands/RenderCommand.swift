@@ -58,13 +58,11 @@ struct RenderCommand: AsyncParsableCommand {
         return (parts[0], parts[1])
     }
 
-    /// Microseconds since 1970, from a whole number of them or an ISO-8601 time.
+    /// Microseconds since 1970, from a whole number of them or an ISO-8601 time (to the
+    /// microsecond, as the ledger records times: `AuditTime.parseISO`).
     static func parseSceneTime(_ text: String) -> Int64? {
         if let micros = Int64(text), micros >= 0 { return micros }
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        let date = formatter.date(from: text) ?? ISO8601DateFormatter().date(from: text)
-        return date.map { Int64(($0.timeIntervalSince1970 * 1e6).rounded()) }
+        return AuditTime.parseISO(text)
     }
 
     static func parseCamera(_ text: String) throws -> (Double, Double, Double) {
