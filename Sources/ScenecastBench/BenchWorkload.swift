@@ -9,10 +9,21 @@ struct BenchWorkload {
     let devices: [Device]
     private var rng: SplitMix64
     let participant = UUID()
+    let commandIDs: CommandIDKind
+    private let v7 = UUIDv7Generator()
 
-    init(seed: UInt64) {
+    init(seed: UInt64, commandIDs: CommandIDKind = .v7) {
         self.devices = DemoFactory(deviceCount: 100).devices
         self.rng = SplitMix64(seed: seed)
+        self.commandIDs = commandIDs
+    }
+
+    /// A new command id of the configured kind.
+    mutating func nextCommandID() -> UUID {
+        switch commandIDs {
+        case .v7: v7.next()
+        case .v4: rng.nextUUID()
+        }
     }
 
     mutating func nextEvent() -> SceneEvent {
@@ -45,10 +56,16 @@ struct BenchWorkload {
 
     mutating func request(_ lease: SceneLease, session: UUID) -> AppendRequest {
         AppendRequest(
-            lease: lease, sessionID: session, actorID: participant, commandID: rng.nextUUID(),
+            lease: lease, sessionID: session, actorID: participant, commandID: nextCommandID(),
             clientTimeMillis: Int64(Date().timeIntervalSince1970 * 1000), events: [NewEvent(nextEvent())]
         )
     }
+}
+
+/// How the benchmark's clients mint command ids: time-ordered, as the server and the web
+/// client do, or random, as a client written before them might.
+package enum CommandIDKind: String, Sendable, CaseIterable {
+    case v7, v4
 }
 
 /// Order statistics over samples.

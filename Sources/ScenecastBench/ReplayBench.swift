@@ -28,7 +28,8 @@ package struct ReplayBench {
         // The same history scene as `bench ledger` (created on first use, then reused).
         let ledgerBench = LedgerBench(
             session: session, logger: logger, eventsPerRun: 1_000, runs: 1, offeredRate: 100, latencySeconds: 1,
-            historyEvents: historyEvents, samples: 1, batching: WriterBatchingConfiguration(), concurrency: 4096)
+            historyEvents: historyEvents, samples: 1, batching: WriterBatchingConfiguration(), concurrency: 4096, tableEvents: 0,
+            commandIDs: .v7)
         let scene = try await ledgerBench.historyScene()
         let head = try await session.store.headVersion(of: scene)
         let seek = try await seekTimes(scene: scene, head: head)

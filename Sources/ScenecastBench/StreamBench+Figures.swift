@@ -30,13 +30,26 @@ struct StreamFigures {
     var orbitingReceivers = Double.nan
     var orbitingSlowestFPS = Double.nan
     var orbitingMedianFPS = Double.nan
+    /// Where the frames go while orbiting, per second: the page's input steps, scene
+    /// changes the view took, frames rendered (and their mean render-plus-readback time),
+    /// pushed to the encoder, encoded, received, decoded and dropped by the browser.
+    var orbitInput = Double.nan
+    var orbitChanges = Double.nan
+    var orbitRendered = Double.nan
+    var orbitRenderMs = Double.nan
+    var orbitPushed = Double.nan
+    var orbitEncoded = Double.nan
+    var orbitReceived = Double.nan
+    var orbitDecoded = Double.nan
+    var orbitDropped = Double.nan
 
     /// Every number, for taking medians field by field.
     static var numbers: [WritableKeyPath<StreamFigures, Double>] {
         [
             \.probes, \.lost, \.p50, \.p95, \.p99, \.receivedP50, \.browserP50, \.jitterBufferMs, \.decodeMs, \.firstFrameMs,
             \.animatingFPS, \.animatingCPU, \.orbitFPS, \.cpuPerView, \.observersHeld, \.observersTried, \.observersSlowestFPS,
-            \.orbitingReceivers, \.orbitingSlowestFPS, \.orbitingMedianFPS,
+            \.orbitingReceivers, \.orbitingSlowestFPS, \.orbitingMedianFPS, \.orbitInput, \.orbitChanges, \.orbitRendered,
+            \.orbitRenderMs, \.orbitPushed, \.orbitEncoded, \.orbitReceived, \.orbitDecoded, \.orbitDropped,
         ]
     }
 
@@ -70,6 +83,10 @@ struct StreamFigures {
         orbitingReceivers = number(orbiting, "receivers")
         orbitingSlowestFPS = number(orbiting, "slowest_fps")
         orbitingMedianFPS = number(orbiting, "median_fps")
+        let stages = result("orbit-stages")
+        (orbitInput, orbitChanges, orbitRendered) = (number(stages, "input"), number(stages, "changes"), number(stages, "rendered"))
+        (orbitRenderMs, orbitPushed, orbitEncoded) = (number(stages, "render_ms"), number(stages, "pushed"), number(stages, "encoded"))
+        (orbitReceived, orbitDecoded, orbitDropped) = (number(stages, "received"), number(stages, "decoded"), number(stages, "dropped"))
     }
 
     /// Each number's median over `runs` (its reported values only); the first run's decoder name.
@@ -118,15 +135,27 @@ struct StreamFigures {
                 "while the plant animates: \(Format.fixed(animatingFPS, 1)) fps decoded; server CPU \(Format.fixed(animatingCPU, 0))% of one core")
         }
         lines.append("orbit: \(Format.fixed(orbitFPS, 1)) fps decoded; server CPU per view: \(Format.fixed(cpuPerView, 0))% of one core")
+        if orbitRendered.isFinite {
+            lines.append(orbitStagesLine)
+        }
         lines.append(
             "observers: \(Format.fixed(observersHeld, 0)) held at 25 fps or more while the plant animates (tried \(Format.fixed(observersTried, 0)), "
-                + "slowest \(Format.fixed(observersSlowestFPS, 1)) fps at the last step)")
+                + "slowest \(Format.fixed(observersSlowestFPS, 1)) fps at the last step; light receivers in one Chromium count encoded frames "
+                + "through insertable streams and do not decode them)")
         if orbitingReceivers.isFinite {
             lines.append(
                 "observers while the driver orbits: \(Format.fixed(orbitingReceivers, 0)) receivers, slowest "
                     + "\(Format.fixed(orbitingSlowestFPS, 1)) fps, median \(Format.fixed(orbitingMedianFPS, 1)) fps")
         }
         return lines
+    }
+
+    /// Where the orbit's frames go, stage by stage, per second.
+    var orbitStagesLine: String {
+        func f(_ v: Double) -> String { Format.fixed(v, 1) }
+        return "orbit frames per second by stage: page input \(f(orbitInput)), scene changes \(f(orbitChanges)), rendered \(f(orbitRendered)) "
+            + "(render and readback \(ms(orbitRenderMs)) ms each), into the encoder \(f(orbitPushed)), encoded \(f(orbitEncoded)), "
+            + "received \(f(orbitReceived)), decoded \(f(orbitDecoded)), dropped \(f(orbitDropped))"
     }
 
     private func ms(_ value: Double) -> String { Format.fixed(value, 1) }

@@ -50,7 +50,10 @@ package struct StreamBench {
         for run in 1...runs {
             if runs > 1 { Terminal.writeError("stream bench: run \(run) of \(runs)\n") }
             let one = try await runOnce()
-            if runs > 1 { Terminal.line("run \(run) of \(runs): \(one.runLine)") }
+            if runs > 1 {
+                Terminal.line("run \(run) of \(runs): \(one.runLine)")
+                if one.orbitRendered.isFinite { Terminal.line("run \(run) of \(runs): \(one.orbitStagesLine)") }
+            }
             figures.append(one)
         }
         let summary = StreamFigures(medianOf: figures)  // one run: its own figures

@@ -68,7 +68,7 @@ package struct SceneSeeder: Sendable {
                     group.addTask {
                         _ = try await writer.append(
                             AppendRequest(
-                                lease: lease, sessionID: session, actorID: SceneSeeder.systemActor, commandID: UUID(),
+                                lease: lease, sessionID: session, actorID: SceneSeeder.systemActor, commandID: UUIDv7Generator.shared.next(),
                                 clientTimeMillis: now, events: [NewEvent(event)]
                             )
                         )

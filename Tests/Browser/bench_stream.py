@@ -22,8 +22,10 @@ from scenecast_browser import BrowserMissing, CheckFailed, emit, launch, require
 
 ORBIT = """
 window.__orbit = true;
+window.__orbitSteps = window.__orbitSteps || 0;
 const step = () => {
   if (!window.__orbit) return;
+  window.__orbitSteps++;
   window.scenecast.remote.queue({ dAz: 1.5 });
   requestAnimationFrame(step);
 };
@@ -31,6 +33,16 @@ requestAnimationFrame(step);
 """
 
 DECODED = "window.scenecast.remote.media.stats().then((s) => done(s.inbound.framesDecoded));"
+
+# Where the frames go while orbiting: the page's input steps (one camera command per
+# animation frame), the server view's counters (GET /api/views) and the receiver's.
+STAGES = """
+Promise.all([fetch('/api/views').then((r) => r.json()), window.scenecast.remote.media.stats()]).then(([views, s]) => done({
+  steps: window.__orbitSteps || 0, views: views.views || views,
+  received: s.inbound.framesReceived, decoded: s.inbound.framesDecoded, dropped: s.inbound.framesDropped || 0,
+  at: performance.now(),
+}), (e) => done({ error: String(e) }));
+"""
 
 # Light receivers: each joins as an observer, answers the offer and counts the encoded
 # frames its video receiver delivers, without ever passing them to a decoder.
@@ -92,6 +104,24 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def orbit_stages(a, b):
+    """Per-second rates of each stage between two STAGES readings, for the driver's view
+    (the only one while it orbits)."""
+    seconds = (b["at"] - a["at"]) / 1000
+    view0 = {v["id"]: v for v in a["views"]}
+    view1 = max(b["views"], key=lambda v: v["frames"]["rendered"])
+    f0 = view0.get(view1["id"], {}).get("frames", {"changes": 0, "rendered": 0, "renderMs": 0, "pushed": 0, "encoded": 0})
+    f1 = view1["frames"]
+    rendered = f1["rendered"] - f0["rendered"]
+    rate = lambda key: (f1[key] - f0[key]) / seconds
+    return {
+        "input": (b["steps"] - a["steps"]) / seconds, "changes": rate("changes"), "rendered": rate("rendered"),
+        "render_ms": (f1["renderMs"] - f0["renderMs"]) / max(rendered, 1), "pushed": rate("pushed"), "encoded": rate("encoded"),
+        "received": (b["received"] - a["received"]) / seconds, "decoded": (b["decoded"] - a["decoded"]) / seconds,
+        "dropped": (b["dropped"] - a["dropped"]) / seconds,
+    }
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--url", required=True)
@@ -145,13 +175,16 @@ def main():
         progress(f"orbit: {args.orbit_seconds:g} s of continuous camera motion")
         page.js(ORBIT)
         time.sleep(1)
-        frames0 = page.js_async(DECODED)
+        stages0 = page.js_async(STAGES)
         cpu0, t0 = cpu_seconds(args.server_pid), time.monotonic()
         time.sleep(args.orbit_seconds)
-        frames1 = page.js_async(DECODED)
+        stages1 = page.js_async(STAGES)
         cpu1, t1 = cpu_seconds(args.server_pid), time.monotonic()
-        emit("orbit", fps=(frames1 - frames0) / (t1 - t0))
+        if "error" in stages0 or "error" in stages1:
+            raise CheckFailed(f"the orbit's frame counters could not be read: {stages0} {stages1}")
+        emit("orbit", fps=(stages1["decoded"] - stages0["decoded"]) / (t1 - t0))
         emit("cpu", percent_per_view=100 * (cpu1 - cpu0) / (t1 - t0))
+        emit("orbit-stages", **orbit_stages(stages0, stages1))
 
         # Observers share the driver's view while the plant animates (frames at the
         # animation rate, 30 fps): the common case, where a driver edits now and then.

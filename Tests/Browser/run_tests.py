@@ -9,6 +9,8 @@ checks the ledger from them); exits 1 when a check fails and 2 when the browser 
 """
 
 import argparse
+import re
+import subprocess
 import sys
 import time
 import uuid
@@ -134,6 +136,34 @@ def drag_moves(page, target):
     check(position[1] == start[1], "a drag on the ground plane changed the height")
     emit("dragged", scene=page.js("return window.scenecast.scene.id;"), device=target["id"], position=position)
     return position
+
+
+V7 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+
+
+def command_ids_time_ordered(page, database, device_id):
+    """The page's command ids are version 7 UUIDs (RFC 9562), strictly increasing and
+    stamped with the page's clock, and the ledger stored the drag under such an id."""
+    ids = page.js_async(
+        "import('/protocol.js').then((p) => { const now = Date.now();"
+        " done({now, ids: Array.from({length: 5000}, () => p.newCommandId())}); },"
+        " (e) => done({error: String(e)}));")
+    check("error" not in ids, f"protocol.js did not load: {ids}")
+    bad = [i for i in ids["ids"] if not V7.match(i)]
+    check(not bad, f"{len(bad)} of 5000 command ids are not version 7 UUIDs, e.g. {bad[:2]}")
+    check(all(a < b for a, b in zip(ids["ids"], ids["ids"][1:])), "the page's command ids do not strictly increase")
+    millis = int(ids["ids"][0].replace("-", "")[:12], 16)
+    check(abs(millis - ids["now"]) < 2000, f"the first id carries time {millis}, the page's clock read {ids['now']}")
+    if database:
+        stored = subprocess.run(
+            ["psql", database, "-AtX", "-c",
+             "SELECT command_id FROM events WHERE type = 'device.moved'"
+             f" AND payload->>'id' = '{device_id}' ORDER BY position DESC LIMIT 1"],
+            capture_output=True, text=True, timeout=30)
+        check(stored.returncode == 0, f"psql failed: {stored.stderr.strip()}")
+        check(V7.match(stored.stdout.strip()) is not None,
+              f"the drag was stored under command id {stored.stdout.strip()!r}, not a version 7 UUID")
+    emit("command-ids", first=ids["ids"][0], last=ids["ids"][-1])
 
 
 def bands(width, height, rows, dark=0x11, tolerance=8):
@@ -334,6 +364,8 @@ def main():
         print("ok a click selects the device under it (state:update and pixels)", flush=True)
         position = drag_moves(driver, target)
         print("ok dragging the selected device moves it", flush=True)
+        command_ids_time_ordered(driver, args.database, target["id"])
+        print("ok the page's command ids are time-ordered (UUIDv7) and the ledger stored the drag under one", flush=True)
         driver_and_observer(driver, observer, target)
         print("ok driver and observer see the same edits; the observer's edit is refused", flush=True)
         observer_detaches(observer, driver)

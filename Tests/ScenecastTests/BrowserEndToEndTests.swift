@@ -29,7 +29,7 @@ struct BrowserEndToEndTests {
         let output: String
         let status: Int32
         do {
-            (status, output) = try await Self.runScript(["--url", "http://127.0.0.1:\(server.port)"])
+            (status, output) = try await Self.runScript(["--url", "http://127.0.0.1:\(server.port)", "--database", db.conninfo])
         } catch {
             await server.stop()
             throw error
@@ -41,7 +41,7 @@ struct BrowserEndToEndTests {
             return try? JSONValue.parse(String(line.dropFirst(7)))
         }
         #expect(Set(results.compactMap { $0["kind"]?.stringValue }) == [
-            "frames", "marker", "fills", "selected", "dragged", "observer", "detached", "reloaded", "replay", "media-failure",
+            "frames", "marker", "fills", "selected", "dragged", "command-ids", "observer", "detached", "reloaded", "replay", "media-failure",
         ])
 
         // The drag the browser saw acknowledged is in the ledger.

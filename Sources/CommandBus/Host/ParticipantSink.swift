@@ -42,11 +42,23 @@ package final class StreamSink: ParticipantSink {
 
     package let events: AsyncStream<Event>
     private let continuation: AsyncStream<Event>.Continuation
+    /// Finishes when the sink is closed or finished (see `closed()`).
+    private let closedSignal: AsyncStream<Never>
+    private let closedContinuation: AsyncStream<Never>.Continuation
     private let state: Mutex<State>
 
     package init(limits: OutboundQueue.Limits = OutboundQueue.Limits()) {
         (events, continuation) = AsyncStream.makeStream(of: Event.self)
+        (closedSignal, closedContinuation) = AsyncStream.makeStream(of: Never.self)
         state = Mutex(State(queue: OutboundQueue(limits: limits)))
+    }
+
+    /// Returns once the sink has closed (the host dropped the participant, or its reader
+    /// stalled) or finished. A transport whose write is stuck in a socket the peer no
+    /// longer reads must then close the connection itself: the close the sink queued
+    /// cannot be written.
+    package func closed() async {
+        for await _ in closedSignal {}
     }
 
     package func send(_ message: ServerMessage) {
@@ -96,6 +108,7 @@ package final class StreamSink: ParticipantSink {
     package func finish() {
         state.withLock { $0.finished = true }
         continuation.finish()
+        closedContinuation.finish()
     }
 
     private func push(_ bytes: [UInt8], kind: OutboundQueue.Kind) {
@@ -133,5 +146,6 @@ package final class StreamSink: ParticipantSink {
         guard first else { return }
         continuation.yield(.close(reason))
         continuation.finish()
+        closedContinuation.finish()
     }
 }

@@ -40,7 +40,7 @@ extension SceneHost {
             Task { await self?.resync(session) }
         }
         submit(
-            events, commandID: UUID(), sender: nil, session: session, actor: actor, clientTimeMillis: clientTimeMillis,
+            events, commandID: UUIDv7Generator.shared.next(), sender: nil, session: session, actor: actor, clientTimeMillis: clientTimeMillis,
             notifying: { $0 != session }
         )
         sendFull(to: session, names: sessionNames)
@@ -60,7 +60,7 @@ extension SceneHost {
         presence.forget(session)
         if !stopped && !rebuilding && live.participants[session] != nil {
             submit(
-                [.participantLeft(participant: session)], commandID: UUID(), sender: nil, session: session,
+                [.participantLeft(participant: session)], commandID: UUIDv7Generator.shared.next(), sender: nil, session: session,
                 actor: gone.participant.actor, clientTimeMillis: Int64(Date().timeIntervalSince1970 * 1000)
             )
         }
@@ -272,7 +272,7 @@ extension SceneHost {
         for (id, session) in sessions where live.participants[id] == nil {
             submit(
                 [.participantJoined(participant: id, actor: session.participant.actor, role: session.participant.role)],
-                commandID: UUID(), sender: nil, session: id, actor: session.participant.actor,
+                commandID: UUIDv7Generator.shared.next(), sender: nil, session: id, actor: session.participant.actor,
                 clientTimeMillis: Int64(Date().timeIntervalSince1970 * 1000)
             )
         }

@@ -47,7 +47,7 @@ package struct ActorEraser: Sendable {
             do {
                 let result = try await writer.append(
                     AppendRequest(
-                        lease: lease, sessionID: UUID(), actorID: operatorActor, commandID: UUID(),
+                        lease: lease, sessionID: UUID(), actorID: operatorActor, commandID: UUIDv7Generator.shared.next(),
                         clientTimeMillis: WallClock.nowMicros() / 1_000, events: [NewEvent(.actorErased(actor: actor))]))
                 events[lease.sceneID] = result.lastVersion
             } catch {

@@ -31,6 +31,8 @@ package final class ViewPipeline: @unchecked Sendable {
     let subscribers = Mutex<[ObjectIdentifier: any EncodedSubscriber]>([:])
     /// Frames pushed into the encoder so far.
     package let framesPushed = Atomic<Int>(0)
+    /// Frames the encoder has put out so far (its output pad's buffers).
+    package let framesEncoded = Atomic<Int>(0)
     private let currentBitrate: Mutex<Int>
     private var busWatch: BusWatch?
     private var probeID: gulong = 0
@@ -184,6 +186,7 @@ package final class ViewPipeline: @unchecked Sendable {
             guard let info, let data, let buffer = scenecast_probe_buffer(info),
                 let view = Unmanaged<CoalescerBox>.fromOpaque(data).takeUnretainedValue().pipeline
             else { return GST_PAD_PROBE_OK }
+            view.framesEncoded.wrappingAdd(1, ordering: .relaxed)
             for subscriber in view.subscribers.withLock({ Array($0.values) }) { subscriber.deliver(buffer, from: view) }
             return GST_PAD_PROBE_OK
         }

@@ -18,6 +18,19 @@ package struct ViewInfo: Sendable {
     /// Times its render or GL context failed, and times it was rebuilt since.
     package var renderFailures = 0
     package var rebuilds = 0
+    /// Where its frames go, counted since it started: scene changes taken from its source,
+    /// frames rendered (and their total render-plus-readback time), frames pushed to the
+    /// encoder (renders and keep-alive repeats), frames the encoder put out.
+    package var frames = FrameCounts()
+}
+
+/// A view's frame accounting (see `ViewInfo.frames`).
+package struct FrameCounts: Sendable {
+    package var changes = 0
+    package var rendered = 0
+    package var renderNanos = 0
+    package var pushed = 0
+    package var encoded = 0
 }
 
 extension Streamer {
@@ -152,7 +165,12 @@ extension Streamer {
             id: key.id, scene: key.scene, width: entry.view.pipeline.width,
             height: entry.view.pipeline.height, peers: entry.peers.count, recording: entry.recording?.isActive == true,
             restart: recording?.restarts.status(key).flatMap { $0.lastError == nil ? nil : $0 },
-            renderFailures: entry.view.failures.load(ordering: .relaxed), rebuilds: entry.view.rebuilds.load(ordering: .relaxed)
+            renderFailures: entry.view.failures.load(ordering: .relaxed), rebuilds: entry.view.rebuilds.load(ordering: .relaxed),
+            frames: FrameCounts(
+                changes: entry.view.changesTaken.load(ordering: .relaxed), rendered: entry.view.framesRendered.load(ordering: .relaxed),
+                renderNanos: entry.view.renderNanos.load(ordering: .relaxed), pushed: entry.view.pipeline.framesPushed.load(ordering: .relaxed),
+                encoded: entry.view.pipeline.framesEncoded.load(ordering: .relaxed)
+            )
         )
     }
 }

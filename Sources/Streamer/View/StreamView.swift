@@ -26,6 +26,8 @@ package final class StreamView: Sendable {
     package let framesRendered = Atomic<Int>(0)
     /// Nanoseconds spent rendering plus reading back, summed over `framesRendered`.
     package let renderNanos = Atomic<Int>(0)
+    /// Scene changes the view has taken from its source (each can make a frame).
+    package let changesTaken = Atomic<Int>(0)
     /// Render failures (GL context or render) and rebuilds after them, over the view's life.
     package let failures = Atomic<Int>(0)
     package let rebuilds = Atomic<Int>(0)
@@ -168,7 +170,9 @@ package final class StreamView: Sendable {
         var loop = RenderLoopState()
         var failure: Failure?
         while !Task.isCancelled {
-            loop.take(pending.withLock { list in defer { list.removeAll() }; return list }, owner: cameraOwner)
+            let changes = pending.withLock { list in defer { list.removeAll() }; return list }
+            if !changes.isEmpty { changesTaken.wrappingAdd(changes.count, ordering: .relaxed) }
+            loop.take(changes, owner: cameraOwner)
             guard loop.projection != nil else {
                 await signal.wait(nanoseconds: 100_000_000)
                 continue

@@ -15,8 +15,10 @@ struct BenchCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Ledger throughput against raw COPY, commit latency under load, and state-at-T.",
             discussion: """
-                Final line: ledger: <N> events/s (<R>x raw COPY), p99 commit <X> ms at <rate>/s, state-at-T <Y> ms
-                The 1,000,000-event scene for state-at-T is created on the first run and reused afterwards.
+                Final line: ledger: <N> events/s (<R>x raw COPY, min <M>x over <runs> runs on <T>M rows), p99 commit <X> ms at <rate>/s, state-at-T <Y> ms
+                The 1,000,000-event scene for state-at-T is created on the first run and reused afterwards; with
+                filler appends it brings the events table to --table-events rows before the throughput runs.
+                Every measured phase starts after a CHECKPOINT, and each run reports the WAL it wrote per row.
                 """
         )
         @OptionGroup var global: GlobalOptions
@@ -30,11 +32,18 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(help: "Concurrent submitters in the throughput runs.") var concurrency: Int = 4096
         @Option(name: .customLong("max-batch"), help: "The writer's largest batch, in events.") var maxBatch: Int = 4096
         @Option(name: .customLong("linger-us"), help: "How long the writer lets a batch fill, in microseconds.") var lingerMicros: Int = 0
+        @Option(help: "Rows the events table holds at least before the throughput runs (filled by appends).") var tableEvents: Int = 1_000_000
+        @Option(help: "Command ids the bench's clients mint: v7 (time-ordered, as the server and the web client do) or v4 (random).")
+        var commandIds: String = "v7"
 
         func validate() throws {
             guard concurrency >= 1, maxBatch >= 1, lingerMicros >= 0 else {
                 throw ValidationError("--concurrency and --max-batch take at least 1, --linger-us at least 0.")
             }
+            guard CommandIDKind(rawValue: commandIds) != nil else {
+                throw ValidationError("--command-ids takes v7 or v4, not '\(commandIds)'.")
+            }
+            guard tableEvents >= 0 else { throw ValidationError("--table-events takes 0 or more.") }
             guard events >= 1_000, runs >= 1, rate >= 100, seconds >= 1, historyEvents >= 10_000, samples >= 1 else {
                 throw ValidationError("Use --events ≥ 1000, --runs ≥ 1, --rate ≥ 100, --seconds ≥ 1, --history-events ≥ 10000, --samples ≥ 1.")
             }
@@ -48,7 +57,7 @@ struct BenchCommand: AsyncParsableCommand {
                     session: BenchDatabase(conninfo: session.conninfo, store: session.store), logger: logger, eventsPerRun: events, runs: runs, offeredRate: rate,
                     latencySeconds: seconds, historyEvents: historyEvents, samples: samples,
                     batching: WriterBatchingConfiguration(maxBatchEvents: maxBatch, lingerNanos: UInt64(lingerMicros) * 1_000),
-                    concurrency: concurrency
+                    concurrency: concurrency, tableEvents: Int64(tableEvents), commandIDs: CommandIDKind(rawValue: commandIds)!
                 )
                 let line = try await bench.run()
                 await session.close()
@@ -96,7 +105,7 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(help: "Latency probes (percentiles over them).") var probes: Int = 100
         @Option(help: "Independent runs, each with a fresh server and browser (the median of each figure is reported).")
         var runs: Int = 3
-        @Option(name: .customLong("observers-max"), help: "Stop adding light receivers at this many.") var observersMax: Int = 60
+        @Option(name: .customLong("observers-max"), help: "A safety cap: stop adding light receivers at this many even if all still get 25 fps.") var observersMax: Int = 400
         @Option(name: .customLong("video-fps"), help: "The server's highest frame rate per view (serve --video-fps).")
         var videoFPS: Int = 60
         @Option(name: .customLong("browser-script"), help: "Path of Tests/Browser/bench_stream.py (default: under the current directory, a checkout's root).")

@@ -54,6 +54,16 @@ struct ServeCommand: AsyncParsableCommand {
         help: "The bearer token for admin routes (recording start/stop). Default: $SCENECAST_ADMIN_TOKEN; none: those routes answer 403."
     )
     var adminToken: String?
+    @Option(
+        name: .customLong("outbound-queue-kb"),
+        help: "How much a connection may have queued for a slow client, in KiB, before presence is dropped and it gets one state:full instead of the backlog."
+    )
+    var outboundQueueKB: Int = 4_096
+    @Option(
+        name: .customLong("stall-seconds"),
+        help: "How long a write to a client that is behind may stay unfinished before the connection is closed as not reading."
+    )
+    var stallSeconds: Double = 15
 
     func validate() throws {
         guard (1...65_535).contains(port) else { throw ValidationError("--port takes 1 to 65535.") }
@@ -65,6 +75,8 @@ struct ServeCommand: AsyncParsableCommand {
         guard (1...3_600).contains(recordSegmentSeconds) else {
             throw ValidationError("--record-segment-seconds takes 1 to 3600.")
         }
+        guard (16...1_048_576).contains(outboundQueueKB) else { throw ValidationError("--outbound-queue-kb takes 16 to 1048576.") }
+        guard stallSeconds >= 0.5, stallSeconds <= 3_600 else { throw ValidationError("--stall-seconds takes 0.5 to 3600.") }
         _ = try iceConfiguration()
     }
 
@@ -86,7 +98,8 @@ struct ServeCommand: AsyncParsableCommand {
             recordSegmentSeconds: recordSegmentSeconds,
             recordingsDirectory: URL(fileURLWithPath: database.dataDirectory).appendingPathComponent("recordings").path,
             adminToken: adminToken ?? ProcessInfo.processInfo.environment["SCENECAST_ADMIN_TOKEN"].flatMap { $0.isEmpty ? nil : $0 },
-            publicFolder: publicFolder)
+            publicFolder: publicFolder,
+            outboundLimits: OutboundQueue.Limits(maxQueuedBytes: outboundQueueKB << 10, stallNanos: UInt64(stallSeconds * 1e9)))
     }
 
     func run() async throws {

@@ -34,6 +34,36 @@ export function newUUID() {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
+/** A time-ordered (version 7, RFC 9562) UUID for a new command id, lowercase.
+ *  The ledger's idempotency index is keyed by the command id: time-ordered ids append at
+ *  its right edge where random ones touch a random page per command. Ids from one page
+ *  increase strictly: 12 bits after the millisecond time count within a millisecond. */
+let v7Last = { millis: 0, counter: 0 };
+export function newCommandId(now = Date.now()) {
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  let millis = Math.max(Math.floor(now), v7Last.millis);
+  let counter;
+  if (millis > v7Last.millis) {
+    counter = ((b[6] << 8) | b[7]) & 0x7ff;
+  } else if (v7Last.counter < 0xfff) {
+    counter = v7Last.counter + 1;
+  } else {
+    millis += 1;
+    counter = 0;
+  }
+  v7Last = { millis, counter };
+  let t = millis;
+  for (let i = 5; i >= 0; i--) {
+    b[i] = t % 256;
+    t = Math.floor(t / 256);
+  }
+  b[6] = 0x70 | ((counter >> 8) & 0x0f);
+  b[7] = counter & 0xff;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const hex = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
 /** A scene reference the server accepts: "demo" or a UUID. */
 export function isSceneRef(text) {
   return text === 'demo' || isUUID(text);
@@ -69,7 +99,7 @@ export function joinMessage({ scene, role, name, actor, video = null }) {
 }
 
 /** The command envelope: exactly `id`, `type`, `timestamp` (ms) and `data`. */
-export function envelope(type, data, { id = newUUID(), now = Date.now() } = {}) {
+export function envelope(type, data, { id = newCommandId(), now = Date.now() } = {}) {
   return { id, type, timestamp: Math.floor(now), data };
 }
 

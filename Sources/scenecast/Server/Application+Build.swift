@@ -74,7 +74,8 @@ func buildApplication(_ configuration: ServerConfiguration, session: DatabaseSes
     let dependencies = ScenecastServer.Dependencies(
         store: session.store, hosts: hosts, streamer: streamer, demoScene: demoScene,
         database: session.embedded == nil ? "external" : "embedded", maxModelBytes: configuration.maxModelBytes,
-        renderer: renderer, logger: logger, adminToken: configuration.adminToken, embeddedPostgres: postgres
+        renderer: renderer, logger: logger, adminToken: configuration.adminToken, embeddedPostgres: postgres,
+        outboundLimits: configuration.outboundLimits
     )
     // Started in this order and stopped in reverse, after the HTTP server (which
     // Hummingbird runs last): supervision stays while the writer drains.

@@ -137,6 +137,11 @@ struct RecordingRoutes: Sendable {
             "height": .number(Double(info.height)), "peers": .number(Double(info.peers)), "recording": .bool(info.recording),
             "restart": info.restart.map(json) ?? .null,
             "renderFailures": .number(Double(info.renderFailures)), "rebuilds": .number(Double(info.rebuilds)),
+            "frames": [
+                "changes": .number(Double(info.frames.changes)), "rendered": .number(Double(info.frames.rendered)),
+                "renderMs": .number(Double(info.frames.renderNanos) / 1e6), "pushed": .number(Double(info.frames.pushed)),
+                "encoded": .number(Double(info.frames.encoded)),
+            ],
         ]
     }
 

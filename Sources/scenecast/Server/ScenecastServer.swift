@@ -25,6 +25,8 @@ enum ScenecastServer {
         var embeddedPostgres: EmbeddedPostgres.Supervisor? = nil
         /// Clients' connection-quality reports, summarized in `/health`.
         let metrics = ClientMetricsBoard()
+        /// Each `/signal` connection's outbound queue limits.
+        var outboundLimits = OutboundQueue.Limits()
     }
 
     /// Every route of the server: `/health`, the JSON API, `/signal` and the web client's
@@ -51,7 +53,8 @@ enum ScenecastServer {
         router.ws("/signal") { inbound, outbound, context in
             let session = SignalSession(
                 hosts: deps.hosts, demoScene: deps.demoScene, streamer: deps.streamer, store: deps.store,
-                remoteIP: context.requestContext.remoteIP, logger: context.logger
+                remoteIP: context.requestContext.remoteIP, outboundLimits: deps.outboundLimits,
+                closeConnection: context.requestContext.closeConnection, logger: context.logger
             )
             try await session.run(inbound: inbound, outbound: outbound)
         }

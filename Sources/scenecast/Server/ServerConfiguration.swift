@@ -1,3 +1,4 @@
+import CommandBus
 import Foundation
 import Renderer
 import Streamer
@@ -25,6 +26,9 @@ struct ServerConfiguration: Sendable {
     var adminToken: String?
     /// The web client's files.
     var publicFolder: String
+    /// Per connection: how much may queue for a slow client, and how long a write may
+    /// stay stuck before the connection is closed (`--outbound-queue-kb`, `--stall-seconds`).
+    var outboundLimits = OutboundQueue.Limits()
 
     /// The address people open, for the terminal.
     var url: String { "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)/" }

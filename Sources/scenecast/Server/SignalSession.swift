@@ -21,7 +21,15 @@ struct SignalSession {
     let store: LedgerStore
     /// The client's IP address, recorded with its identity at join; nil when unknown.
     let remoteIP: String?
+    /// This connection's outbound queue limits (slow consumers).
+    let outboundLimits: OutboundQueue.Limits
+    /// Closes the TCP connection without a close handshake (see `run`).
+    let closeConnection: @Sendable () -> Void
     let logger: Logger
+
+    /// How long a closed sink's last messages and close frame may take to be written
+    /// before the connection is cut.
+    static let closeGrace: Duration = .seconds(3)
 
     /// The largest frame accepted; bigger commands are refused with `too_large` by the
     /// decoder as long as they fit in a frame.
@@ -35,7 +43,7 @@ struct SignalSession {
 
     func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
         var messages = inbound.messages(maxSize: SignalSession.maxFrameBytes).makeAsyncIterator()
-        let socketSink = StreamSink()
+        let socketSink = StreamSink(limits: outboundLimits)
         let sink = RoutedSink(socket: socketSink)
         var flow = SignalFlow(codecs: streamer?.configuration.codecs)
         var opened: Opened?
@@ -94,6 +102,15 @@ struct SignalSession {
         await withThrowingTaskGroup(of: Void.self) { group in
             // Outbound: everything the host (or the replay) says to this client, in order.
             group.addTask { try await Self.writeOutbound(socketSink, to: outbound) }
+            // A client that stopped reading: the sink closed, but its error and the close
+            // frame sit behind a write the socket never finishes. Cut the connection after
+            // a grace; that fails the stuck write and ends the inbound loop below.
+            group.addTask { [closeConnection, log] in
+                await socketSink.closed()
+                try await Task.sleep(for: Self.closeGrace)
+                log.warning("closing the connection of a client that stopped reading")
+                closeConnection()
+            }
             // Inbound: until the client says bye or the socket ends.
             do {
                 while let message = try await messages.next() {
