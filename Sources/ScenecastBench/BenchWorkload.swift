@@ -64,7 +64,7 @@ struct BenchWorkload {
 
 /// How the benchmark's clients mint command ids: time-ordered, as the server and the web
 /// client do, or random, as a client written before them might.
-package enum CommandIDKind: String, Sendable, CaseIterable {
+package enum CommandIDKind: String, Sendable {
     case v7, v4
 }
 

@@ -23,6 +23,12 @@ export function isUUID(text) {
   return typeof text === 'string' && UUID_PATTERN.test(text);
 }
 
+/** 16 bytes as a lowercase UUID string. */
+function formatUUID(b) {
+  const hex = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
 /** A random (v4) UUID, lowercase. `crypto.randomUUID` exists only in secure contexts,
  *  and plant tablets often reach the server over plain http, hence the fallback. */
 export function newUUID() {
@@ -30,8 +36,7 @@ export function newUUID() {
   const b = crypto.getRandomValues(new Uint8Array(16));
   b[6] = (b[6] & 0x0f) | 0x40;
   b[8] = (b[8] & 0x3f) | 0x80;
-  const hex = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return formatUUID(b);
 }
 
 /** A time-ordered (version 7, RFC 9562) UUID for a new command id, lowercase.
@@ -60,8 +65,7 @@ export function newCommandId(now = Date.now()) {
   b[6] = 0x70 | ((counter >> 8) & 0x0f);
   b[7] = counter & 0xff;
   b[8] = (b[8] & 0x3f) | 0x80;
-  const hex = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return formatUUID(b);
 }
 
 /** A scene reference the server accepts: "demo" or a UUID. */
