@@ -78,10 +78,13 @@ extension FanoutBench {
             tally.withLock { $0.closed = true }
         }
 
+        /// Classifies a message by looking at its first bytes only: a presence batch is
+        /// tens of kilobytes, and scanning each one for a marker cost the bench's clients more
+        /// CPU than the server spent sending them.
         private func received(_ text: String) {
             let now = WallClock.monotonicNanos()
             let utf8 = text.utf8
-            if utf8.count < 160, text.hasPrefix(#"{"ref":""#), text.hasSuffix("}"), text.contains(#""type":"ack""#) {
+            if utf8.count < 160, Self.starts(utf8, with: Self.ackPrefix), Self.contains(utf8, Self.ackType, within: 160) {
                 let start = text.index(text.startIndex, offsetBy: 8)
                 let id = String(text[start..<text.index(start, offsetBy: 36)])
                 tally.withLock { t in
@@ -94,8 +97,7 @@ extension FanoutBench {
                 }
                 return
             }
-            let isError = text.hasPrefix(#"{"code":"#)
-            let isFull = kind == .driver && text.contains(#""type":"state:full""#)
+            let isError = Self.starts(utf8, with: Self.errorPrefix)
             let wasJoined = tally.withLock { t -> Bool in
                 t.received += 1
                 if isError && t.joined {
@@ -103,7 +105,8 @@ extension FanoutBench {
                     if t.firstError == nil { t.firstError = String(text.prefix(300)) }
                 }
                 let was = t.joined
-                if text.contains(#""type":"joined""#) { t.joined = true }
+                // `joined` is a short message: its type is within its first few kilobytes.
+                if !was && Self.contains(utf8, Self.joinedType, within: 4096) { t.joined = true }
                 return was
             }
             if isError && !wasJoined {
@@ -114,12 +117,32 @@ extension FanoutBench {
                     sink.yield(join)
                 }
             }
-            if isFull && !wasJoined || isFull && device.withLock({ $0 == nil }) {
-                if let state = try? JSONValue.parse(text), case .array(let devices)? = state["devices"],
-                    let id = devices.first?["id"]?.stringValue
-                {
-                    device.withLock { $0 = id }
+            guard kind == .driver, device.withLock({ $0 == nil }), text.contains(#""type":"state:full""#) else { return }
+            if let state = try? JSONValue.parse(text), case .array(let devices)? = state["devices"],
+                let id = devices.first?["id"]?.stringValue
+            {
+                device.withLock { $0 = id }
+            }
+        }
+
+        static let ackPrefix = Array(#"{"ref":""#.utf8)
+        static let ackType = Array(#""type":"ack""#.utf8)
+        static let errorPrefix = Array(#"{"code":"#.utf8)
+        static let joinedType = Array(#""type":"joined""#.utf8)
+
+        static func starts(_ text: String.UTF8View, with prefix: [UInt8]) -> Bool {
+            text.count >= prefix.count && zip(text, prefix).allSatisfy { $0 == $1 }
+        }
+
+        /// Whether `needle` occurs in the first `limit` bytes of `text`.
+        static func contains(_ text: String.UTF8View, _ needle: [UInt8], within limit: Int) -> Bool {
+            let head = Array(text.prefix(limit))
+            guard head.count >= needle.count else { return false }
+            return head.withUnsafeBufferPointer { h in
+                for i in 0...(h.count - needle.count) where h[i] == needle[0] {
+                    if (1..<needle.count).allSatisfy({ h[i + $0] == needle[$0] }) { return true }
                 }
+                return false
             }
         }
 

@@ -169,4 +169,47 @@ struct LedgerWriterIntegrationTests {
             #expect(e.code == .fenced)
         }
     }
+
+    @Test("a batch that fails in the pipeline is written again, and the batches queued behind it keep their order")
+    func pipelineFailure() async throws {
+        let db = try await TestDatabase.make()
+        // Tiny batches, pipelined from the first pending event, so a failure has batches behind it.
+        let configuration = WriterBatchingConfiguration(maxBatchEvents: 4, lingerNanos: 0, pipelineMinEvents: 1)
+        try await withWriter(db, configuration: configuration) { writer, store in
+            let lease = try await makeScene(store)
+            let stored = UUID()
+            let original = try await writer.append(request(lease, command: stored))
+            // 60 appends queued at once; number 30 retries the stored command, so its batch
+            // fails on the unique index while the next one is already queued.
+            let total = 60
+            let (stream, done) = AsyncStream.makeStream(of: (Int, Result<AppendResult, LedgerError>).self)
+            for i in 0..<total {
+                let r = request(lease, command: i == 30 ? stored : UUID(), tag: i)
+                writer.enqueue(r) { done.yield((i, $0)) }
+            }
+            var results: [Int: AppendResult] = [:]
+            var order: [Int] = []
+            for await (i, result) in stream {
+                results[i] = try result.get()
+                order.append(i)
+                if results.count == total { break }
+            }
+            // Callers resume in queue order, and the retry gets the original.
+            #expect(order == Array(0..<total))
+            var retried = original
+            retried.duplicate = true
+            #expect(results[30] == retried)
+            let fresh = (0..<total).filter { $0 != 30 }.map { results[$0]! }
+            #expect(fresh.allSatisfy { !$0.duplicate })
+            #expect(fresh.map(\.lastVersion) == Array(2...Int64(total)))
+            let events = try await store.events(scene: lease.sceneID, afterVersion: 0)
+            #expect(events.count == total)
+            #expect(try await store.verify(scene: lease.sceneID).isIntact)
+            let all = try await store.events(afterPosition: 0)
+            #expect(all.map(\.position) == Array(1...Int64(all.count)))
+            #expect(writer.statistics.failedAppends == 0)
+            // The batch with the retry failed and the one queued behind it was skipped.
+            #expect(writer.statistics.rewrittenBatches >= 2)
+        }
+    }
 }

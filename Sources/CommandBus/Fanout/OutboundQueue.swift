@@ -50,7 +50,10 @@ package struct OutboundQueue: Sendable {
     package let limits: Limits
     private var urgent: [(kind: Kind, bytes: [UInt8])] = []
     private var head = 0
+    /// Participant -> index in `presenceEntries`; built only when a second batch is merged
+    /// into a lane that still holds one (a consumer that has not read the last).
     private var presence: [UUID: Int] = [:]
+    private var presenceIndexed = false
     private var presenceEntries: [PresenceCoalescer.Entry] = []
     private var queuedBytes = 0
     private var writeStartedNanos: UInt64?
@@ -91,9 +94,24 @@ package struct OutboundQueue: Sendable {
     }
 
     /// Merges other participants' presence into the presence lane (latest wins), leaving
-    /// out `excluding` (the recipient's own).
+    /// out `excluding` (the recipient's own). An empty lane takes the host's batch as it
+    /// is, shared by every recipient; only a lane that still holds presence is indexed
+    /// and merged, entry by entry.
     package mutating func pushPresence(_ batch: [PresenceCoalescer.Entry], excluding: UUID?, nowNanos: UInt64) -> [Action] {
         guard !closed else { return [] }
+        if presenceEntries.isEmpty {
+            presenceEntries = batch
+            if let excluding, let own = presenceEntries.firstIndex(where: { $0.participant == excluding }) {
+                presenceEntries.remove(at: own)
+            }
+            queuedBytes += presenceEntries.reduce(0) { $0 + $1.bytes.count + 1 }
+            return settle(nowNanos)
+        }
+        if !presenceIndexed {
+            presence.removeAll(keepingCapacity: true)
+            for (index, entry) in presenceEntries.enumerated() { presence[entry.participant] = index }
+            presenceIndexed = true
+        }
         for entry in batch where entry.participant != excluding {
             if let index = presence[entry.participant] {
                 queuedBytes += entry.bytes.count - presenceEntries[index].bytes.count
@@ -184,8 +202,11 @@ package struct OutboundQueue: Sendable {
 
     private mutating func clearPresence() {
         queuedBytes -= presenceEntries.reduce(0) { $0 + $1.bytes.count + 1 }
-        presenceEntries.removeAll(keepingCapacity: true)
-        presence.removeAll(keepingCapacity: true)
+        presenceEntries = []
+        if presenceIndexed {
+            presence.removeAll(keepingCapacity: true)
+            presenceIndexed = false
+        }
     }
 
     /// `{"participants":[<entry>,...],"type":"presence"}`: canonical JSON (sorted keys)

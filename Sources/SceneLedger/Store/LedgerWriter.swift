@@ -1,6 +1,7 @@
 package import Logging
 import ServiceLifecycle
 import Synchronization
+import Foundation
 
 /// The ledger's write path: group commit over one writer connection.
 ///
@@ -28,6 +29,9 @@ package final class LedgerWriter: Service {
         package var appends = 0
         package var events = 0
         package var failedAppends = 0
+        /// Batches written again alone: their pipelined commit failed, or was skipped
+        /// behind one that failed.
+        package var rewrittenBatches = 0
 
         package var meanBatchEvents: Double { batches == 0 ? 0 : Double(events) / Double(batches) }
     }
@@ -80,23 +84,67 @@ package final class LedgerWriter: Service {
         if state.withLock({ $0.shutdown() }) == .wakeWriter { wake.yield() }
     }
 
+    /// A batch submitted to the writer thread.
+    private struct InFlight {
+        var batch: [Pending]
+        var requests: [AppendRequest]
+        var plan: LedgerBatchPlan
+        var outcome: Promise<LedgerBatchWriter.CommitOutcome>
+    }
+
+    /// The writer loop: a two-stage pipeline (see `WriterBatchingStateMachine`). It owns
+    /// the chain heads, which run ahead of the database by the batches submitted; any
+    /// failure forgets them, and they are loaded again before the next plan.
     private func loop() async {
         var wakeups = wakeStream.makeAsyncIterator()
+        var heads: [UUID: LedgerBatchPlan.ChainHead] = [:]
+        var inFlight: InFlight?
         while true {
             let step = state.withLock { $0.nextStep(nowNanos: WallClock.monotonicNanos()) }
             switch step {
             case .write(let batch):
-                let results = await batchWriter.write(batch.map(\.request))
-                state.withLock { $0.writeCompleted() }
-                counters.withLock { c in
-                    c.batches += 1
-                    c.appends += batch.count
-                    c.events += batch.reduce(0) { $0 + $1.request.events.count }
-                    c.failedAppends += results.reduce(0) { if case .failure = $1 { $0 + 1 } else { $0 } }
+                let requests = batch.map(\.request)
+                var current: InFlight?
+                // Prepare this batch while the previous one commits, when its heads are
+                // known, and queue it right behind.
+                if LedgerBatchPlan.missingHeads(requests, in: heads).isEmpty {
+                    current = await submit(batch, requests, heads: &heads)
                 }
-                for (pending, result) in zip(batch, results) {
-                    pending.completion(result)
+                var finished: [(batch: [Pending], results: [Result<AppendResult, LedgerError>])] = []
+                if let previous = inFlight.take() {
+                    let (results, committed) = await finish(previous)
+                    finished.append((previous.batch, results))
+                    if !committed {
+                        heads.removeAll()
+                        if let skipped = current.take() {
+                            // Queued behind a failure, it was skipped: written alone.
+                            finished.append((skipped.batch, await finish(skipped).0))
+                            for f in finished { complete(f.batch, f.results) }
+                            continue
+                        }
+                    }
                 }
+                if current == nil {
+                    // Nothing is in flight now, so the writer thread may be asked for heads.
+                    do {
+                        let missing = LedgerBatchPlan.missingHeads(requests, in: heads)
+                        heads.merge(try await batchWriter.loadHeads(missing)) { $1 }
+                        current = await submit(batch, requests, heads: &heads)
+                    } catch {
+                        heads.removeAll()
+                        let results = await batchWriter.write(requests, after: error)
+                        state.withLock { $0.writeCompleted() }
+                        finished.append((batch, results))
+                    }
+                }
+                inFlight = current
+                // The previous batch's callers resume while this one commits.
+                for f in finished { complete(f.batch, f.results) }
+            case .finishWrite:
+                guard let previous = inFlight.take() else { preconditionFailure("finishWrite with nothing in flight") }
+                let (results, committed) = await finish(previous)
+                if !committed { heads.removeAll() }
+                complete(previous.batch, results)
             case .sleep(let until):
                 let now = WallClock.monotonicNanos()
                 if until > now { try? await Task.sleep(for: .nanoseconds(until - now)) }
@@ -109,6 +157,52 @@ package final class LedgerWriter: Service {
             case .finished:
                 return
             }
+        }
+    }
+
+    /// Plans a batch on the heads as they will be after everything submitted, and queues it.
+    private func submit(
+        _ batch: [Pending], _ requests: [AppendRequest], heads: inout [UUID: LedgerBatchPlan.ChainHead]
+    ) async -> InFlight {
+        let plan = LedgerBatchPlan(requests, heads: heads, stored: [:], nowMicros: WallClock.nowMicros())
+        heads.merge(plan.heads) { $1 }
+        let outcome = Promise<LedgerBatchWriter.CommitOutcome>()
+        await batchWriter.submit(plan, reply: outcome)
+        return InFlight(batch: batch, requests: requests, plan: plan, outcome: outcome)
+    }
+
+    /// Waits for a batch's commit. If it failed, or was skipped behind a failure, writes it
+    /// again alone (which resolves retried commands and isolates a fenced scene). Returns
+    /// the results and whether the pipelined commit itself succeeded.
+    private func finish(_ flight: InFlight) async -> ([Result<AppendResult, LedgerError>], Bool) {
+        let results: [Result<AppendResult, LedgerError>]
+        let committed: Bool
+        switch await flight.outcome.value {
+        case .committed(let base):
+            results = flight.plan.results(base: base)
+            committed = true
+        case .failed(let error):
+            results = await batchWriter.write(flight.requests, after: error)
+            committed = false
+        case .skipped:
+            results = await batchWriter.write(flight.requests, after: nil)
+            committed = false
+        }
+        if !committed { counters.withLock { $0.rewrittenBatches += 1 } }
+        state.withLock { $0.writeCompleted() }
+        return (results, committed)
+    }
+
+    /// Counts a written batch and resumes its callers, in queue order.
+    private func complete(_ batch: [Pending], _ results: [Result<AppendResult, LedgerError>]) {
+        counters.withLock { c in
+            c.batches += 1
+            c.appends += batch.count
+            c.events += batch.reduce(0) { $0 + $1.request.events.count }
+            c.failedAppends += results.reduce(0) { if case .failure = $1 { $0 + 1 } else { $0 } }
+        }
+        for (pending, result) in zip(batch, results) {
+            pending.completion(result)
         }
     }
 }

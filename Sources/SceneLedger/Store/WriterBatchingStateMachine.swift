@@ -2,11 +2,16 @@
 package struct WriterBatchingConfiguration: Sendable {
     package var maxBatchEvents: Int
     package var lingerNanos: UInt64
+    /// The backlog (in events) at which the next batch is taken while one is in flight.
+    /// Below it the writer waits for the commit and then takes everything pending, which
+    /// under light load keeps each append one commit away from its ack.
+    package var pipelineMinEvents: Int
 
-    package init(maxBatchEvents: Int = 4096, lingerNanos: UInt64 = 0) {
-        precondition(maxBatchEvents > 0)
+    package init(maxBatchEvents: Int = 4096, lingerNanos: UInt64 = 0, pipelineMinEvents: Int = 256) {
+        precondition(maxBatchEvents > 0 && pipelineMinEvents > 0)
         self.maxBatchEvents = maxBatchEvents
         self.lingerNanos = lingerNanos
+        self.pipelineMinEvents = min(pipelineMinEvents, maxBatchEvents)
     }
 }
 
@@ -21,6 +26,11 @@ package struct WriterBatchingConfiguration: Sendable {
 /// Appends that arrive while a batch is in flight form the next batch, which is how group
 /// commit keeps latency low under load: one durable commit covers everything that queued
 /// behind the previous one.
+///
+/// Under a backlog (`pipelineMinEvents`) the writer is a two-stage pipeline: while batch N
+/// commits, the loop takes batch N+1 and prepares it (hash and encode its rows), so the
+/// database never waits for the hashing and the hashing never waits for the commit. At most two batches are out at once, and
+/// the loop finishes N before it starts committing N+1.
 package struct WriterBatchingStateMachine<Item> {
     package typealias Configuration = WriterBatchingConfiguration
 
@@ -37,6 +47,9 @@ package struct WriterBatchingStateMachine<Item> {
         case write([Item])
         /// Nothing is due yet; look again at this monotonic time.
         case sleep(untilNanos: UInt64)
+        /// Nothing to take yet, and a batch is in flight: finish it (and report
+        /// `writeCompleted`) before asking again.
+        case finishWrite
         /// Nothing pending: park until `enqueue` says `wakeWriter`.
         case park
         case finished
@@ -52,7 +65,9 @@ package struct WriterBatchingStateMachine<Item> {
     private var pending: [Pending] = []
     private var head = 0
     private var pendingEvents = 0
-    private var writing = false
+    /// Batches taken and not yet reported written: 0, 1 or (briefly, while the loop
+    /// prepares the next one) 2.
+    private var inFlight = 0
     private var parked = false
     private var shuttingDown = false
     private var finished = false
@@ -75,8 +90,9 @@ package struct WriterBatchingStateMachine<Item> {
     }
 
     package mutating func nextStep(nowNanos: UInt64) -> Step {
-        precondition(!writing, "nextStep while a batch is in flight")
+        precondition(inFlight < 2, "nextStep with two batches in flight")
         if pendingCount == 0 {
+            if inFlight > 0 { return .finishWrite }
             if shuttingDown {
                 finished = true
                 return .finished
@@ -84,12 +100,13 @@ package struct WriterBatchingStateMachine<Item> {
             parked = true
             return .park
         }
+        if inFlight > 0 && !shuttingDown && pendingEvents < configuration.pipelineMinEvents { return .finishWrite }
         let oldest = pending[head].enqueuedAt
         let due = oldest &+ configuration.lingerNanos
         if shuttingDown || pendingEvents >= configuration.maxBatchEvents || nowNanos >= due {
             return .write(takeBatch())
         }
-        return .sleep(untilNanos: due)
+        return inFlight > 0 ? .finishWrite : .sleep(untilNanos: due)
     }
 
     private mutating func takeBatch() -> [Item] {
@@ -111,13 +128,13 @@ package struct WriterBatchingStateMachine<Item> {
             pending.removeFirst(head)
             head = 0
         }
-        writing = true
+        inFlight += 1
         return batch
     }
 
     package mutating func writeCompleted() {
-        precondition(writing, "writeCompleted without a batch in flight")
-        writing = false
+        precondition(inFlight > 0, "writeCompleted without a batch in flight")
+        inFlight -= 1
     }
 
     /// Begins a graceful shutdown: what is pending is still written, then `.finished`.

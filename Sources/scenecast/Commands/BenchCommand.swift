@@ -29,7 +29,7 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(help: "Seconds of the latency run.") var seconds: Int = 6
         @Option(help: "Events in the state-at-T scene.") var historyEvents: Int = 1_000_000
         @Option(help: "Random times materialized for state-at-T.") var samples: Int = 30
-        @Option(help: "Concurrent submitters in the throughput runs.") var concurrency: Int = 4096
+        @Option(help: "Appends outstanding at once in the throughput runs (well above --max-batch, so a backlog forms).") var concurrency: Int = 16384
         @Option(name: .customLong("max-batch"), help: "The writer's largest batch, in events.") var maxBatch: Int = 4096
         @Option(name: .customLong("linger-us"), help: "How long the writer lets a batch fill, in microseconds.") var lingerMicros: Int = 0
         @Option(help: "Rows the events table holds at least before the throughput runs (filled by appends).") var tableEvents: Int = 1_000_000
