@@ -60,9 +60,34 @@ extension LedgerBench {
         return WALCounters(records: records, fullPageImages: fpi, bytes: bytes)
     }
 
-    /// Starts the next phase at the same point of the checkpoint cycle as the others.
-    /// Needs superuser or `pg_checkpoint`; without either the phases are only not aligned.
+    /// Starts the next phase at the same point of the checkpoint cycle as the others, and
+    /// with no autovacuum running: each phase inserts (and each raw COPY rolls back) 200,000
+    /// rows, which soon sends autovacuum over `events`, and a phase that overlaps it measures
+    /// the vacuum too. Needs superuser or `pg_checkpoint`; without either the phases are
+    /// only not aligned.
     func checkpoint() async -> Bool {
+        await waitForAutovacuum()
+        return await checkpointNow()
+    }
+
+    /// Waits (up to 10 minutes) while an autovacuum worker runs, showing which table.
+    func waitForAutovacuum() async {
+        var progress: ProgressLine?
+        let start = ProgressLine.now()
+        while ProgressLine.now() - start < 600_000_000_000 {
+            let rows = try? await store.pool.withConnection { c throws(LedgerError) in
+                try await c.query("SELECT query FROM pg_stat_activity WHERE backend_type = 'autovacuum worker' AND state = 'active'")
+            }
+            guard let rows, let first = rows.first else { break }
+            let seconds = Int64((ProgressLine.now() - start) / 1_000_000_000)
+            if progress == nil { progress = ProgressLine("waiting for autovacuum to finish before the next phase") }
+            progress?.update(seconds, note: (first[0] ?? "").replacingOccurrences(of: "autovacuum: ", with: ""))
+            try? await Task.sleep(for: .milliseconds(500))
+        }
+        progress?.finish(Int64((ProgressLine.now() - start) / 1_000_000_000), note: "done")
+    }
+
+    private func checkpointNow() async -> Bool {
         do {
             _ = try await store.pool.withConnection { c throws(LedgerError) in try await c.query("CHECKPOINT") }
             return true

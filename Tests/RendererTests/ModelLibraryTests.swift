@@ -21,6 +21,35 @@ private final class MemorySource: ModelSource {
     func readCount(_ sha: String) -> Int { reads.withLock { $0[sha] ?? 0 } }
 }
 
+/// A source whose reads wait until `release()`: a test sees the loading placeholder for
+/// certain, however fast the read would be.
+private final class GatedSource: ModelSource {
+    let inner: MemorySource
+    private let gate = Mutex<(open: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+    init(_ inner: MemorySource) { self.inner = inner }
+
+    func release() {
+        let waiters = gate.withLock { g in
+            g.open = true
+            defer { g.waiters = [] }
+            return g.waiters
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    func modelBytes(_ sha256: String) async throws -> [UInt8] {
+        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+            let go = gate.withLock { g -> Bool in
+                if g.open { return true }
+                g.waiters.append(c)
+                return false
+            }
+            if go { c.resume() }
+        }
+        return try await inner.modelBytes(sha256)
+    }
+}
+
 /// A closed binary STL box from `low` to `high`.
 private func stlBox(_ low: SIMD3<Float>, _ high: SIMD3<Float>) -> [UInt8] {
     let mesh = TestMeshes.box(low, high)
@@ -154,7 +183,9 @@ struct ModelLibraryTests {
 
     @Test("a view draws the loading placeholder grey, then the uploaded model once it loads; a broken one magenta")
     func drawsWhatLoads() async throws {
-        let library = ModelLibrary(source: source, logger: logger)
+        // The read waits until the first frame is drawn, so that frame shows the placeholder.
+        let gated = GatedSource(source)
+        let library = ModelLibrary(source: gated, logger: logger)
         let context = try await GLContext.make(width: 160, height: 120, samples: 0, models: library, logger: logger)
         let device = UUID()
         func state(_ sha: String) -> SceneState {
@@ -182,6 +213,7 @@ struct ModelLibraryTests {
         try await context.renderScene(projection.state, changes: projection.takeChanges(), camera: camera)
         let loadingFrame = try await context.readFrameRGBA()
         let loading = try await colours()
+        gated.release()
         _ = await library.load(.asset(boxSHA))
         // The finished load makes a frame due, and the model replaces the placeholder.
         #expect(await context.wouldRedraw(camera: camera, viewer: nil))

@@ -11,6 +11,35 @@ extension GLContext {
         try requireScene().apply(changes, state: state, viewer: viewer)
     }
 
+    /// `updateScene` and `wouldRedraw` in one call: one trip to the GL thread instead of two,
+    /// for a render loop that asks on every change.
+    package func updateScene(
+        _ state: SceneState, changes: [RenderChange], viewer: UUID?, wouldRedrawFor camera: Camera
+    ) throws(RendererError) -> Bool {
+        try updateScene(state, changes: changes, viewer: viewer)
+        return wouldRedraw(camera: camera, viewer: viewer)
+    }
+
+    /// What `renderFrameI420` drew.
+    package struct LiveFrame: Sendable {
+        package var frame: Frame
+        /// `sceneAnimates` after the frame.
+        package var animates: Bool
+    }
+
+    /// Draws `state` (after `changes`; nil: from scratch, as `renderScene(_:camera:...)`)
+    /// and reads it as I420, in one trip to the GL thread instead of two.
+    package func renderFrameI420(
+        _ state: SceneState, changes: [RenderChange]?, camera: Camera, viewer: UUID?, sceneTimeMicros: Int64
+    ) throws(RendererError) -> LiveFrame {
+        if let changes {
+            try renderScene(state, changes: changes, camera: camera, viewer: viewer, sceneTimeMicros: sceneTimeMicros)
+        } else {
+            try renderScene(state, camera: camera, viewer: viewer, sceneTimeMicros: sceneTimeMicros)
+        }
+        return LiveFrame(frame: try readFrameI420(), animates: sceneAnimates)
+    }
+
     /// Draws `state` as seen through `camera` into the frame (then read it with
     /// `readFrameRGBA` or `readFrameI420`), after `updateScene(state, changes:...)`.
     /// Animation uses `sceneTimeMicros` (default: the state's scene time), never the clock.

@@ -14,6 +14,9 @@ struct RenderLoopState {
     var hasNewChanges = false
     /// The next frame differs from the last one drawn.
     var needsDraw = true
+    /// The last frame drawn showed moving flows (`GLContext.sceneAnimates`), so the next
+    /// differs too. Only a draw changes it, and a new context starts with none drawn.
+    var animates = false
     var camera = Camera.default
     var lastFrameTime: UInt64?
     /// When the last frame drawn because the view changed was started.
@@ -70,9 +73,9 @@ struct RenderLoopState {
             needsDraw = true
             return
         }
-        try await gl.updateScene(current.state, changes: current.takeChanges(), viewer: owner)
+        let redraw = try await gl.updateScene(current.state, changes: current.takeChanges(), viewer: owner, wouldRedrawFor: camera)
         projection = current
-        if await gl.wouldRedraw(camera: camera, viewer: owner) { needsDraw = true }
+        if redraw { needsDraw = true }
     }
 
     /// The scene time of a frame drawn at `now`: the source's (live: the wall clock, so flows
@@ -91,15 +94,13 @@ struct RenderLoopState {
     mutating func draw(_ gl: GLContext, owner: UUID, source: some ViewSource, now: UInt64, pacer: FramePacer) async throws(RendererError) -> Frame? {
         guard var current = projection else { throw RendererError(.closed, "no scene state yet") }
         let time = sceneTime(now: now, pacer: pacer, source: source)
-        if reset {
-            _ = current.takeChanges()
-            try await gl.renderScene(current.state, camera: camera, viewer: owner, sceneTimeMicros: time)
-            reset = false
-        } else {
-            try await gl.renderScene(current.state, changes: current.takeChanges(), camera: camera, viewer: owner, sceneTimeMicros: time)
-        }
+        let changes = current.takeChanges()
+        let drawn = try await gl.renderFrameI420(
+            current.state, changes: reset ? nil : changes, camera: camera, viewer: owner, sceneTimeMicros: time)
+        reset = false
         projection = current
-        let frame = try await gl.readFrameI420()
+        let frame = drawn.frame
+        animates = drawn.animates
         needsDraw = false
         guard let sent = commits.drawn(frame, version: current.version) else { return nil }
         lastFrame = sent

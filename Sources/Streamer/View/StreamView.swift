@@ -197,7 +197,7 @@ package final class StreamView: Sendable {
                 loop.lastSentTime = now
                 lastFrame = frame
             }
-            let animating = await gl.sceneAnimates
+            let animating = loop.animates
             let due = pacer.withLock {
                 $0.nextFrame(after: loop.lastFrameTime, lastChangeFrame: loop.lastChangeFrameTime, changed: loop.needsDraw, animating: animating)
             }
