@@ -49,6 +49,8 @@ package struct CommandError: Error, CustomStringConvertible, Sendable {
         package static let duplicateDevice = Code("duplicate_device")
         /// The participant's role does not allow the command.
         package static let forbidden = Code("forbidden")
+        /// No one is signed in on the connection: no token, or one that is not valid.
+        package static let unauthenticated = Code("unauthenticated")
         /// The sender has not joined the scene.
         package static let notJoined = Code("not_joined")
         /// The scene changed underneath the command; it may be retried.
