@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import CommandBus
+import SceneLedger
 
 @Suite("Authorization: the role matrix of issue #18, without I/O")
 struct AuthorizationTests {

@@ -1,4 +1,5 @@
 package import Foundation
+package import SceneLedger
 
 /// Who is asking: the signed-in person, with a role in each project they belong to.
 package struct Principal: Sendable, Equatable {

@@ -1,3 +1,5 @@
+package import SceneLedger
+
 /// Everything a surface of the server may ask `Authorization` about: each scene command
 /// maps to one (`init(command:)`), and routes, channels and CLI paths name theirs.
 package enum Permission: String, CaseIterable, Sendable {
